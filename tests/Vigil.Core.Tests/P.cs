@@ -1,0 +1,1 @@
+namespace Vigil.Core.Tests; public class P { [Fact] public void X() => Assert.True(true); }
