@@ -1,0 +1,141 @@
+namespace Vigil.Scheduling;
+
+/// <summary>A cron expression read in a time zone, with Vigil's daylight-saving semantics.</summary>
+/// <remarks>
+/// <para>The zone's timeline is a sequence of segments of constant UTC offset. The search looks for
+/// the next matching local time within the current segment; when a transition comes first it moves
+/// into the next segment:</para>
+/// <list type="bullet">
+/// <item>Spring forward (a gap): a local time the expression names inside the gap fires once, at the
+/// first instant after the gap (the transition instant). Several such times collapse into that one fire.</item>
+/// <item>Fall back (a repeated range): the first pass fires as usual; the second pass fires only for
+/// interval expressions (second, minute or hour field with <c>*</c>, a range or a step), so an hourly
+/// job keeps its real-time cadence while "every day at 01:30" fires once.</item>
+/// </list>
+/// These are the semantics Cronos documents (HangfireIO/Cronos README, "Daylight Saving Time").
+/// </remarks>
+internal sealed class CronSchedule : Schedule
+{
+    private readonly CronExpression _cron;
+    private readonly ZoneRules _rules;
+
+    internal CronSchedule(string text, string expression, CronExpression cron, TimeZoneInfo zone)
+        : base(text, expression, zone)
+    {
+        _cron = cron;
+        _rules = ZoneRules.For(zone);
+    }
+
+    /// <inheritdoc />
+    public override ScheduleKind Kind => ScheduleKind.Cron;
+
+    /// <inheritdoc />
+    public override TimeSpan? NominalPeriod => CronDescriber.NominalPeriod(_cron);
+
+    internal CronExpression Cron => _cron;
+
+    /// <inheritdoc />
+    public override string Describe() => CronDescriber.Describe(_cron, Expression);
+
+    /// <inheritdoc />
+    public override DstNote GetDstNote(DateTimeOffset occurrence)
+    {
+        var utc = occurrence.UtcTicks;
+        if (_rules.IsFixed)
+        {
+            return DstNote.None;
+        }
+
+        if (_rules.TryFindLastTransition(utc, 0, out var atTransition) && atTransition.At == utc && atTransition.IsGap)
+        {
+            var gapStartLocal = atTransition.At + atTransition.OffsetBefore;
+            var gapEndLocal = atTransition.At + atTransition.OffsetAfter;
+            var named = _cron.NextLocal(gapStartLocal);
+            if (named >= 0 && named < gapEndLocal)
+            {
+                return DstNote.ShiftedFromGap;
+            }
+        }
+
+        if (_rules.TryFindLastTransition(utc, TimeSpan.TicksPerDay, out var last) && last.IsOverlap
+            && utc < last.At + (last.OffsetBefore - last.OffsetAfter))
+        {
+            return DstNote.RepeatedHourSecondPass;
+        }
+
+        if (_rules.TryFindTransition(utc, utc + TimeSpan.TicksPerDay, out var next) && next.IsOverlap
+            && utc + next.OffsetBefore >= next.At + next.OffsetAfter)
+        {
+            return DstNote.RepeatedHourFirstPass;
+        }
+
+        return DstNote.None;
+    }
+
+    internal override long NextTicks(long afterUtcTicks)
+    {
+        if (afterUtcTicks < 0)
+        {
+            afterUtcTicks = 0;
+        }
+
+        var offset = _rules.OffsetAt(afterUtcTicks);
+
+        // Where the current segment began, and the end (local) of its repeated range if it began
+        // by falling back and the start instant lies in that range.
+        var segmentStart = afterUtcTicks;
+        var repeatedUntilLocal = long.MinValue;
+        if (!_rules.IsFixed && _rules.TryFindLastTransition(afterUtcTicks, TimeSpan.TicksPerDay, out var previous))
+        {
+            segmentStart = previous.At;
+            if (previous.IsOverlap)
+            {
+                repeatedUntilLocal = previous.At + previous.OffsetBefore;
+            }
+        }
+
+        var searchLocal = afterUtcTicks + offset + 1;
+        while (true)
+        {
+            var local = _cron.NextLocal(searchLocal);
+            if (local < 0)
+            {
+                return -1;
+            }
+
+            var utc = local - offset;
+            if (_rules.IsFixed || !_rules.TryFindTransition(Math.Max(segmentStart, afterUtcTicks), utc, out var transition))
+            {
+                if (local < repeatedUntilLocal && !_cron.IsInterval)
+                {
+                    // Second pass of a repeated range: fixed times already fired on the first pass.
+                    searchLocal = repeatedUntilLocal;
+                    continue;
+                }
+
+                return utc;
+            }
+
+            // The segment ends before the candidate: move into the next one.
+            if (transition.IsGap)
+            {
+                if (local < transition.At + transition.OffsetAfter)
+                {
+                    return transition.At;
+                }
+
+                repeatedUntilLocal = long.MinValue;
+                searchLocal = local;
+            }
+            else
+            {
+                repeatedUntilLocal = transition.At + transition.OffsetBefore;
+                // Interval expressions replay the repeated range from its start.
+                searchLocal = _cron.IsInterval ? transition.At + transition.OffsetAfter : local;
+            }
+
+            offset = transition.OffsetAfter;
+            segmentStart = transition.At;
+        }
+    }
+}

@@ -1,0 +1,37 @@
+namespace Vigil.Scheduling;
+
+/// <summary>
+/// The one exception schedule parsing throws. Its message is a single line that names the
+/// schedule text, the offending field and the reason, for example
+/// <c>invalid schedule "0 25 * * *": hour 25 is outside 0-23 (field 2)</c>.
+/// </summary>
+public sealed class ScheduleFormatException : FormatException
+{
+    /// <summary>Creates the exception for <paramref name="text"/> with a one-line <paramref name="reason"/>.</summary>
+    public ScheduleFormatException(string text, string reason)
+        : base($"invalid schedule \"{text}\": {reason}")
+    {
+        Text = text;
+        Reason = reason;
+    }
+
+    /// <summary>Creates the exception with a message only (serialization and tooling).</summary>
+    public ScheduleFormatException()
+        : this(string.Empty, "empty")
+    {
+    }
+
+    /// <summary>Creates the exception with a message and an inner exception.</summary>
+    public ScheduleFormatException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Text = string.Empty;
+        Reason = message;
+    }
+
+    /// <summary>The schedule text that failed to parse.</summary>
+    public string Text { get; }
+
+    /// <summary>Why it failed, without the schedule text.</summary>
+    public string Reason { get; }
+}

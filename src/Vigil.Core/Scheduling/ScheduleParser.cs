@@ -1,0 +1,68 @@
+namespace Vigil.Scheduling;
+
+/// <summary>Decides what kind of schedule a text is and hands it to the right parser.</summary>
+internal static class ScheduleParser
+{
+    public static Schedule Parse(string text, TimeZoneInfo zone, DateTimeOffset anchor)
+    {
+        var trimmed = text.Trim();
+        if (trimmed.Length == 0)
+        {
+            throw new ScheduleFormatException(text, "the schedule is empty");
+        }
+
+        if (trimmed.Length > 512)
+        {
+            throw new ScheduleFormatException(Shorten(text), "the schedule is longer than 512 characters");
+        }
+
+        if (trimmed[0] == '@')
+        {
+            var expanded = CronParser.ExpandMacro(trimmed)
+                ?? throw new ScheduleFormatException(text, "unknown macro (use @yearly, @annually, @monthly, @weekly, @daily, @midnight or @hourly)");
+            return new CronSchedule(text, expanded, CronParser.Parse(text, expanded), zone);
+        }
+
+        if (trimmed.StartsWith("at ", StringComparison.OrdinalIgnoreCase) && Iso.TryParse(trimmed[3..], zone, out var at))
+        {
+            return new OneShotSchedule(text, at, zone);
+        }
+
+        if (char.IsAsciiDigit(trimmed[0]) && trimmed.Length >= 10 && trimmed[4] == '-')
+        {
+            return Iso.TryParse(trimmed, zone, out var instant)
+                ? new OneShotSchedule(text, instant, zone)
+                : throw new ScheduleFormatException(text, "not a valid ISO-8601 date-time (e.g. 2026-12-01T09:00:00+01:00)");
+        }
+
+        if (TryParseEvery(trimmed, out var period))
+        {
+            return IntervalSchedule.Create(text, period, anchor, zone);
+        }
+
+        if (char.IsAsciiDigit(trimmed[0]) || trimmed[0] is '*' or '?')
+        {
+            var normalized = string.Join(' ', trimmed.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
+            return new CronSchedule(text, normalized, CronParser.Parse(text, normalized), zone);
+        }
+
+        var compiled = PhraseCompiler.Compile(text);
+        return new CronSchedule(text, compiled, CronParser.Parse(text, compiled), zone);
+    }
+
+    /// <summary><c>every 30m</c>, <c>every 1h30m</c>: a compact duration means a fixed grid.</summary>
+    private static bool TryParseEvery(string text, out TimeSpan period)
+    {
+        period = default;
+        if (!text.StartsWith("every ", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var rest = text.AsSpan(6).Trim();
+        return rest.Length > 0 && char.IsAsciiDigit(rest[0]) && rest.IndexOf(' ') < 0
+            && Duration.TryParse(rest, out period, out _);
+    }
+
+    private static string Shorten(string text) => text.Length <= 60 ? text : string.Concat(text.AsSpan(0, 57), "...");
+}
