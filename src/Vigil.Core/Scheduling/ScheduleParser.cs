@@ -40,7 +40,7 @@ internal static class ScheduleParser
             return IntervalSchedule.Create(text, period, anchor, zone);
         }
 
-        if (char.IsAsciiDigit(trimmed[0]) || trimmed[0] is '*' or '?')
+        if (LooksLikeCron(trimmed))
         {
             var normalized = string.Join(' ', trimmed.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
             return new CronSchedule(text, normalized, CronParser.Parse(text, normalized), zone);
@@ -62,6 +62,25 @@ internal static class ScheduleParser
         var rest = text.AsSpan(6).Trim();
         return rest.Length > 0 && char.IsAsciiDigit(rest[0]) && rest.IndexOf(' ') < 0
             && Duration.TryParse(rest, out period, out _);
+    }
+
+    /// <summary>A cron expression's first field (second or minute) holds only digits and <c>* ? / , -</c>; phrases never do.</summary>
+    private static bool LooksLikeCron(string text)
+    {
+        foreach (var c in text)
+        {
+            if (c is ' ' or '\t')
+            {
+                return true;
+            }
+
+            if (!char.IsAsciiDigit(c) && c is not ('*' or '?' or '/' or ',' or '-'))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static string Shorten(string text) => text.Length <= 60 ? text : string.Concat(text.AsSpan(0, 57), "...");
