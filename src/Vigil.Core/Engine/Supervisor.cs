@@ -191,6 +191,13 @@ internal sealed class Supervisor(
             }
             else
             {
+                RetryDecision? retry = null;
+                if (state is RunState.Failed or RunState.TimedOut && active.Job.Policies.Retry.On.Contains(state))
+                {
+                    retry = await DecideRetryAsync(active, state, reason, now).ConfigureAwait(false);
+                    reason = retry.Value.Reason;
+                }
+
                 var outcome = new RunOutcome
                 {
                     State = state,
@@ -201,28 +208,9 @@ internal sealed class Supervisor(
                     Summary = result?.Summary,
                     TokensIn = result?.TokensIn,
                     TokensOut = result?.TokensOut,
+                    RetryNotBefore = retry is { Retry: true } r ? r.At : null,
                 };
-                var recorded = await store.FinishAsync(run.Id, owner, outcome, now, CancellationToken.None).ConfigureAwait(false);
-                if (recorded && state is RunState.Failed or RunState.TimedOut && active.Job.Policies.Retry.On.Contains(state))
-                {
-                    var decision = await DecideRetryAsync(active, state, reason, now).ConfigureAwait(false);
-                    if (decision.Retry)
-                    {
-                        await store.InsertRunAsync(
-                            new NewRun
-                            {
-                                Job = run.Job,
-                                Slot = run.Slot,
-                                Attempt = run.Attempt + 1,
-                                Trigger = RunTrigger.Retry,
-                                NotBefore = decision.At,
-                                Session = run.Session,
-                                Resumed = run.Resumed,
-                            },
-                            now,
-                            CancellationToken.None).ConfigureAwait(false);
-                    }
-                }
+                await store.FinishAsync(run.Id, owner, outcome, now, CancellationToken.None).ConfigureAwait(false);
             }
         }
 #pragma warning disable CA1031 // The run stays running in the ledger; recovery will find it.
