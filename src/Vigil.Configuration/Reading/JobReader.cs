@@ -35,6 +35,12 @@ internal static class JobReader
             r.Errors.Add(entry.Key, $"job name \"{name}\" is not valid (letters, digits, -, _ and ., starting with a letter or digit, at most 128 characters)");
         }
 
+        if (entry.Value is YamlScalar { IsNull: true })
+        {
+            r.Errors.Add(entry.Key, $"job \"{name}\" is empty (give it a schedule: and a run:)");
+            return new DeclaredJob(name, entry.Key, null, []);
+        }
+
         if (r.Mapping(entry.Value, $"job \"{name}\"") is not { } job)
         {
             return new DeclaredJob(name, entry.Key, null, []);

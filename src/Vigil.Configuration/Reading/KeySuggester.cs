@@ -5,11 +5,12 @@ internal static class KeySuggester
 {
     /// <summary>
     /// The candidate at the smallest edit distance from <paramref name="key"/>, if that distance is
-    /// small for the key's length (at most 2, and at most a third of the key); otherwise null.
+    /// small for the key's length (at most 2, and at most a third of the key, so short names get
+    /// no guesses); otherwise null.
     /// </summary>
     public static string? Closest(string key, IEnumerable<string> candidates)
     {
-        var limit = Math.Min(2, Math.Max(1, key.Length / 3));
+        var limit = Math.Min(2, key.Length / 3);
         string? best = null;
         var bestDistance = int.MaxValue;
         foreach (var candidate in candidates)

@@ -32,7 +32,11 @@ internal sealed class YamlTreeReader
         }
         catch (YamlException e)
         {
-            errors.Add(new Position((int)e.Start.Line, (int)e.Start.Column), $"invalid YAML: {OneLine(e.Message)}");
+            // A cron expression written unquoted starts with *, which YAML reads as an alias.
+            var hint = e.Message.Contains("anchor or alias", StringComparison.Ordinal)
+                ? " (quote a value that starts with * or &, e.g. schedule: \"* * * * *\")"
+                : string.Empty;
+            errors.Add(new Position((int)e.Start.Line, (int)e.Start.Column), $"invalid YAML: {OneLine(e.Message)}{hint}");
             return null;
         }
     }
