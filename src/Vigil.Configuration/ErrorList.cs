@@ -12,6 +12,8 @@ internal sealed class ErrorList(string file)
 
     public void Add(Position at, string reason)
     {
+        // Reasons quote values from the file; a multi-line value must not break the one-line format.
+        reason = reason.ReplaceLineEndings("\\n");
         if (_seen.Add((at.Line, at.Column, reason)))
         {
             _errors.Add(new ConfigError { File = file, Line = at.Line, Column = at.Column, Reason = reason });

@@ -195,6 +195,30 @@ public class ConfigErrorTests
     }
 
     [Fact]
+    public void Parse_MultiLineValueInAReason_StaysOnOneLine()
+    {
+        var errors = TestConfig.Errors("defaults:\n  overlap: |\n    skip\n    queue\n");
+
+        Assert.Equal(["""vigil.yaml:2:12: overlap: "skip\nqueue\n" is not one of skip, queue, allow, replace"""], errors);
+    }
+
+    [Fact]
+    public void Load_Directory_IsOneLine()
+    {
+        var dir = Directory.CreateTempSubdirectory("vigil-config-");
+        try
+        {
+            var error = Assert.Single(ConfigLoader.Load(dir.FullName).Errors);
+
+            Assert.Equal($"{dir.FullName}: is a directory, not a config file", error.ToString());
+        }
+        finally
+        {
+            dir.Delete();
+        }
+    }
+
+    [Fact]
     public void ConfigError_ToString_IsFileLineColumnReason()
     {
         Assert.Equal("etc/vigil.yaml:12:15: bad", new ConfigError { File = "etc/vigil.yaml", Line = 12, Column = 15, Reason = "bad" }.ToString());
