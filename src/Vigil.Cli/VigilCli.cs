@@ -28,6 +28,9 @@ internal static class VigilCli
     public static RootCommand CreateRootCommand(CliContext context)
     {
         var root = new RootCommand(Description);
+        root.Options.Add(ConfigFile.Option);
+        root.Subcommands.Add(new RunCommand(context));
+        root.Subcommands.Add(new ValidateCommand(context));
         root.Subcommands.Add(new ScheduleCommand(context));
         return root;
     }

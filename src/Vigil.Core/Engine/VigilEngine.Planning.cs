@@ -29,7 +29,7 @@ public sealed partial class VigilEngine
             try
             {
                 definition = JobCodec.Deserialize(job.Definition);
-                schedule = Schedule.Parse(definition.Schedule, TimeZones.Find(definition.TimeZone), job.CreatedAt);
+                schedule = Schedule.Parse(definition.Schedule, TimeZones.Find(definition.TimeZone), definition.Anchor ?? job.CreatedAt);
             }
             catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException or System.Text.Json.JsonException or NullReferenceException)
             {

@@ -38,10 +38,22 @@ public sealed partial class VigilEngine : IAsyncDisposable
     private volatile bool _reloadRequested;
     private Incarnation? _incarnation;
 
-    /// <summary>Creates an engine over <paramref name="store"/> with the default runners.</summary>
-    public VigilEngine(IRunStore store, EngineOptions options, TimeProvider time, IReadOnlyList<object>? runners = null, ILogger? logger = null)
-        : this(store, options, time, (runners ?? []).OfType<IActionRunner>().ToList(), logger)
+    /// <summary>
+    /// Creates an engine over <paramref name="store"/> that runs commands, HTTP calls and the
+    /// in-process handlers registered in <paramref name="handlers"/>.
+    /// </summary>
+    public static VigilEngine Create(IRunStore store, EngineOptions options, TimeProvider time, HandlerRegistry? handlers = null, ILogger? logger = null)
     {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        IActionRunner[] runners =
+        [
+            new CommandRunner(time),
+            new HttpRunner(time),
+            new HandlerRunner(handlers ?? new HandlerRegistry(), time),
+        ];
+        return new VigilEngine(store, options, time, runners, logger);
     }
 
     internal VigilEngine(IRunStore store, EngineOptions options, TimeProvider time, IReadOnlyList<IActionRunner> runners, ILogger? logger)

@@ -114,11 +114,17 @@ internal static class RunWrites
 
     public static bool Finish(SqlSession s, long runId, Incarnation owner, RunOutcome outcome, DateTimeOffset now)
     {
-        var changed = s.Command("""
+        string job;
+        long slot;
+        long attempt;
+        string? session;
+        long resumed;
+        using (var reader = s.Command("""
             UPDATE runs
             SET state = $state, reason = $reason, finished_at = $now, exit_code = $exit_code,
                 result_status = $result_status, summary = $summary, tokens_in = $tokens_in, tokens_out = $tokens_out
             WHERE id = $run AND state = 'running' AND incarnation_id = $id AND lease_epoch = $epoch
+            RETURNING job, slot, attempt, session, resumed
             """)
             .Bind("$run", runId)
             .Bind("$id", owner.Id)
@@ -131,10 +137,36 @@ internal static class RunWrites
             .Bind("$summary", outcome.Summary)
             .Bind("$tokens_in", outcome.TokensIn)
             .Bind("$tokens_out", outcome.TokensOut)
-            .ExecuteNonQuery();
-        if (changed != 1)
+            .ExecuteReader())
         {
-            return false;
+            if (!reader.Read())
+            {
+                return false;
+            }
+
+            job = reader.GetString(0);
+            slot = reader.GetInt64(1);
+            attempt = reader.GetInt64(2);
+            session = reader.GetNullableString(3);
+            resumed = reader.GetInt64(4);
+        }
+
+        if (outcome.RetryNotBefore is { } notBefore)
+        {
+            // The retry is written with the outcome, in one transaction: a crash cannot lose it.
+            s.Command("""
+                INSERT INTO runs (job, slot, attempt, state, "trigger", created_at, not_before, session, resumed)
+                VALUES ($job, $slot, $attempt, 'pending', 'retry', $now, $not_before, $session, $resumed)
+                ON CONFLICT (job, slot, attempt) DO NOTHING
+                """)
+                .Bind("$job", job)
+                .Bind("$slot", slot)
+                .Bind("$attempt", attempt + 1)
+                .Bind("$now", now)
+                .Bind("$not_before", notBefore)
+                .Bind("$session", session)
+                .Bind("$resumed", resumed)
+                .ExecuteNonQuery();
         }
 
         if (outcome.Output is not null)
