@@ -2,7 +2,7 @@ using Microsoft.Data.Sqlite;
 using Vigil.Ledger;
 using Vigil.Storage.Sqlite.Data;
 
-namespace Vigil.Storage.Sqlite.Ledger;
+namespace Vigil.Storage.Sqlite.Statements;
 
 /// <summary>
 /// Every state change of a run. Each one is a conditional UPDATE naming the state it expects and,
