@@ -1,6 +1,6 @@
 using Vigil.Ledger;
 using Vigil.Storage.Sqlite.Data;
-using Vigil.Storage.Sqlite.Ledger;
+using Vigil.Storage.Sqlite.Statements;
 using Vigil.Storage.Sqlite.Schema;
 using Vigil.Storage.Sqlite.Writing;
 

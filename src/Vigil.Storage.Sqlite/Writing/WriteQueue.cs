@@ -66,7 +66,7 @@ internal sealed class WriteQueue : IAsyncDisposable
 
     private async Task RunAsync()
     {
-        var batch = new List<WriteOperation>(_maxBatch);
+        var batch = new List<WriteOperation>(Math.Min(_maxBatch, 1024));
         try
         {
             while (true)

@@ -2,7 +2,7 @@ using Microsoft.Data.Sqlite;
 using Vigil.Ledger;
 using Vigil.Storage.Sqlite.Data;
 
-namespace Vigil.Storage.Sqlite.Ledger;
+namespace Vigil.Storage.Sqlite.Statements;
 
 /// <summary>The column list every run query selects, and its mapping to <see cref="RunRecord"/>.</summary>
 internal static class RunRows

@@ -3,7 +3,7 @@ using Vigil.Jobs;
 using Vigil.Ledger;
 using Vigil.Storage.Sqlite.Data;
 
-namespace Vigil.Storage.Sqlite.Ledger;
+namespace Vigil.Storage.Sqlite.Statements;
 
 /// <summary>Statements on <c>jobs</c>.</summary>
 internal static class JobSql

@@ -2,7 +2,7 @@ using System.Text;
 using Vigil.Ledger;
 using Vigil.Storage.Sqlite.Data;
 
-namespace Vigil.Storage.Sqlite.Ledger;
+namespace Vigil.Storage.Sqlite.Statements;
 
 /// <summary>The read side of <c>runs</c>; every statement runs on a reader connection.</summary>
 internal static class RunReads

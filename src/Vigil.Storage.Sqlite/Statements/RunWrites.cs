@@ -2,7 +2,7 @@ using Microsoft.Data.Sqlite;
 using Vigil.Ledger;
 using Vigil.Storage.Sqlite.Data;
 
-namespace Vigil.Storage.Sqlite.Ledger;
+namespace Vigil.Storage.Sqlite.Statements;
 
 /// <summary>
 /// Every state change of a run. Each one is a conditional UPDATE naming the state it expects and,
@@ -37,79 +37,65 @@ internal static class RunWrites
     }
 
     /// <remarks>
-    /// The checks run in the writer's transaction, so nothing can change between them and the
-    /// update. The unique index on running sessions stays as the last word: if it ever fires the
-    /// claim is reported as <see cref="ClaimResult.SessionBusy"/>, not as an error.
+    /// <para>One conditional UPDATE carries every check (lease, pending and due, session free), so
+    /// the common case costs one statement. Only when it changes nothing do the follow-up reads
+    /// name the reason, in the contract's order: lease, then pending, then session. Both run in the
+    /// writer's transaction, so nothing can change in between.</para>
+    /// <para>The unique index on running sessions stays as the last word: if it ever fires, the
+    /// claim is reported as <see cref="ClaimResult.SessionBusy"/>, not as an error.</para>
     /// </remarks>
     public static ClaimResult Claim(SqlSession s, long runId, Incarnation owner, DateTimeOffset now, DateTimeOffset deadline)
     {
-        string node;
-        bool draining;
-        using (var lease = s.Command("""
-            SELECT node, draining_at IS NOT NULL FROM incarnations
-            WHERE id = $id AND epoch = $epoch AND stopped_at IS NULL AND lease_expires_at > $now
-            """)
-            .Bind("$id", owner.Id)
-            .Bind("$epoch", owner.Epoch)
-            .Bind("$now", now)
-            .ExecuteReader())
-        {
-            if (!lease.Read())
-            {
-                return ClaimResult.LeaseLost;
-            }
-
-            node = lease.GetString(0);
-            draining = lease.GetFlag(1);
-        }
-
-        string? session;
-        using (var run = s.Command("""
-            SELECT session FROM runs
-            WHERE id = $run AND state = 'pending' AND (not_before IS NULL OR not_before <= $now)
-            """)
-            .Bind("$run", runId)
-            .Bind("$now", now)
-            .ExecuteReader())
-        {
-            if (!run.Read())
-            {
-                return ClaimResult.NotPending;
-            }
-
-            session = run.GetNullableString(0);
-        }
-
-        if (session is not null && s.Command("SELECT EXISTS (SELECT 1 FROM runs WHERE session = $session AND state = 'running')")
-                .Bind("$session", session)
-                .ExecuteScalar() is 1L)
-        {
-            return ClaimResult.SessionBusy;
-        }
-
         try
         {
-            // A run claimed by a draining owner carries the drain mark like the ones marked by BeginDrain.
+            // A run claimed by a draining owner carries the drain mark like the ones BeginDrain marked.
             var changed = s.Command("""
                 UPDATE runs
-                SET state = 'running', started_at = $now, deadline = $deadline, node = $node,
-                    incarnation_id = $id, lease_epoch = $epoch, draining = $draining
-                WHERE id = $run AND state = 'pending' AND (not_before IS NULL OR not_before <= $now)
+                SET state = 'running', started_at = $now, deadline = $deadline, node = owner.node,
+                    incarnation_id = $id, lease_epoch = $epoch, draining = owner.draining_at IS NOT NULL
+                FROM (SELECT node, draining_at FROM incarnations
+                      WHERE id = $id AND epoch = $epoch AND stopped_at IS NULL AND lease_expires_at > $now) AS owner
+                WHERE runs.id = $run AND runs.state = 'pending' AND (runs.not_before IS NULL OR runs.not_before <= $now)
+                  AND (runs.session IS NULL
+                       OR NOT EXISTS (SELECT 1 FROM runs AS busy WHERE busy.session = runs.session AND busy.state = 'running'))
                 """)
                 .Bind("$run", runId)
                 .Bind("$now", now)
                 .Bind("$deadline", deadline)
-                .Bind("$node", node)
                 .Bind("$id", owner.Id)
                 .Bind("$epoch", owner.Epoch)
-                .Bind("$draining", draining)
                 .ExecuteNonQuery();
-            return changed == 1 ? ClaimResult.Claimed : ClaimResult.NotPending;
+            if (changed == 1)
+            {
+                return ClaimResult.Claimed;
+            }
         }
         catch (SqliteException error) when (error.SqliteExtendedErrorCode == SqliteConstraintUnique)
         {
             return ClaimResult.SessionBusy;
         }
+
+        var leaseHeld = s.Command("""
+            SELECT EXISTS (SELECT 1 FROM incarnations
+                           WHERE id = $id AND epoch = $epoch AND stopped_at IS NULL AND lease_expires_at > $now)
+            """)
+            .Bind("$id", owner.Id)
+            .Bind("$epoch", owner.Epoch)
+            .Bind("$now", now)
+            .ExecuteScalar() is 1L;
+        if (!leaseHeld)
+        {
+            return ClaimResult.LeaseLost;
+        }
+
+        var due = s.Command("""
+            SELECT EXISTS (SELECT 1 FROM runs
+                           WHERE id = $run AND state = 'pending' AND (not_before IS NULL OR not_before <= $now))
+            """)
+            .Bind("$run", runId)
+            .Bind("$now", now)
+            .ExecuteScalar() is 1L;
+        return due ? ClaimResult.SessionBusy : ClaimResult.NotPending;
     }
 
     public static bool Finish(SqlSession s, long runId, Incarnation owner, RunOutcome outcome, DateTimeOffset now)

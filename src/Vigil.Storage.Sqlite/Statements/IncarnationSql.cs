@@ -1,7 +1,7 @@
 using Vigil.Ledger;
 using Vigil.Storage.Sqlite.Data;
 
-namespace Vigil.Storage.Sqlite.Ledger;
+namespace Vigil.Storage.Sqlite.Statements;
 
 /// <summary>Statements on <c>incarnations</c>.</summary>
 internal static class IncarnationSql
