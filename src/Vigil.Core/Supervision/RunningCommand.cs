@@ -61,6 +61,7 @@ internal sealed class RunningCommand : IRunningAction
     public void Kill() => _tree.KillAll();
 
     /// <summary>Stops reading output. Does not signal the process: the supervisor decides that.</summary>
+    /// <remarks>The read end of the pipe is closed, so a child still running gets EPIPE (or SIGPIPE) on its next write.</remarks>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
