@@ -20,6 +20,7 @@ internal static unsafe partial class Libc
     public const int EChild = 10;
 
     public const int ORdOnly = 0;
+    public const nuint FionRead = 0x541B;
     public const int OCloExec = 0x80000;
     public const int XOk = 1;
 
@@ -42,6 +43,12 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Library, SetLastError = true)]
     public static partial int close(int fd);
+
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial nint read(int fd, byte* buffer, nuint count);
+
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial int ioctl(int fd, nuint request, int* argument);
 
     [LibraryImport(Library, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int access(string path, int mode);

@@ -37,7 +37,7 @@ internal sealed class RunningCommand : IRunningAction
         _resultFile = resultFile;
         _timeProvider = timeProvider;
         _drain = drain;
-        _reader = PumpAsync(new AnonymousPipeClientStream(PipeDirection.In, output), _readCancellation.Token);
+        _reader = PumpAsync(output, _readCancellation.Token);
         var waiter = new Thread(WaitForExit) { IsBackground = true, Name = $"vigil-wait-{pid}" };
         waiter.Start();
     }
@@ -61,6 +61,7 @@ internal sealed class RunningCommand : IRunningAction
     public void Kill() => _tree.KillAll();
 
     /// <summary>Stops reading output. Does not signal the process: the supervisor decides that.</summary>
+    /// <remarks>The read end of the pipe is closed, so a child still running gets EPIPE (or SIGPIPE) on its next write.</remarks>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
@@ -69,8 +70,9 @@ internal sealed class RunningCommand : IRunningAction
         }
     }
 
-    private async Task PumpAsync(Stream stream, CancellationToken cancellationToken)
+    private async Task PumpAsync(SafePipeHandle output, CancellationToken cancellationToken)
     {
+        var stream = new AnonymousPipeClientStream(PipeDirection.In, output);
         await using (stream.ConfigureAwait(false))
         {
             var buffer = new byte[ReadBufferSize];
@@ -84,12 +86,35 @@ internal sealed class RunningCommand : IRunningAction
             }
             catch (OperationCanceledException)
             {
-                // Drain window over, or disposed.
+                // Drain window over, or disposed: keep what the command wrote before that moment.
+                ReadWhatIsBuffered(output, buffer);
             }
             catch (IOException)
             {
                 // The pipe broke; what was read is kept.
             }
+        }
+    }
+
+    /// <summary>Reads the bytes already in the pipe without waiting for more.</summary>
+    private unsafe void ReadWhatIsBuffered(SafePipeHandle output, byte[] buffer)
+    {
+        var fd = (int)output.DangerousGetHandle();
+        int available;
+        while (Libc.ioctl(fd, Libc.FionRead, &available) == 0 && available > 0)
+        {
+            nint count;
+            fixed (byte* start = buffer)
+            {
+                count = Libc.read(fd, start, (nuint)Math.Min(available, buffer.Length));
+            }
+
+            if (count <= 0)
+            {
+                return;
+            }
+
+            _tail.Append(buffer.AsSpan(0, (int)count));
         }
     }
 
@@ -114,6 +139,8 @@ internal sealed class RunningCommand : IRunningAction
                 {
                     _readCancellation.Cancel();
                 }
+
+                await _reader.ConfigureAwait(false);
             }
 
             _completion.TrySetResult(Outcome(status));

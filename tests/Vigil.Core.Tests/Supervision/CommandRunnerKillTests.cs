@@ -11,6 +11,9 @@ public sealed class CommandRunnerKillTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
+    /// <summary>Kills the tree when the test ends, so a failing test leaves no sleeping process behind.</summary>
+    private static AsyncDisposable KillOnExit(IRunningAction action) => new(action.Kill);
+
     [Fact]
     public async Task Kill_TreeThatIgnoresSigtermAndEscapesTheGroup_LeavesNoProcess()
     {
@@ -43,6 +46,7 @@ public sealed class CommandRunnerKillTests : IDisposable
             Env = new Dictionary<string, string> { ["READY"] = ready },
         };
         using var action = (RunningCommand)runner.Start(command, TestRuns.Context(_temp.Path));
+        await using var cleanup = KillOnExit(action);
 
         var pids = (await TestRuns.ReadFifo(ready)).Split(' ', StringSplitOptions.TrimEntries).Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray();
         var processes = pids.Select(TestRuns.Stat).ToArray();
@@ -72,6 +76,7 @@ public sealed class CommandRunnerKillTests : IDisposable
             Argv = ["sh", "-c", """(trap '' TERM; exec sleep 600) >/dev/null 2>&1 & echo $! > "$1" """, "sh", ready],
         };
         using var action = runner.Start(command, TestRuns.Context(_temp.Path));
+        await using var cleanup = KillOnExit(action);
         var leftover = TestRuns.Stat(int.Parse(await TestRuns.ReadFifo(ready), CultureInfo.InvariantCulture));
         var result = await action.Finish();
         Assert.True(result.Success, result.Reason);
@@ -93,6 +98,7 @@ public sealed class CommandRunnerKillTests : IDisposable
             Argv = ["sh", "-c", """trap '' TERM; echo go > "$1"; while :; do sh -c 'trap "" TERM; exec sleep 600' & done""", "sh", ready],
         };
         using var action = (RunningCommand)runner.Start(command, TestRuns.Context(_temp.Path));
+        await using var cleanup = KillOnExit(action);
         await TestRuns.ReadFifo(ready);
 
         action.Kill();

@@ -301,6 +301,7 @@ public sealed class CommandRunnerTests : IDisposable
         TestRuns.MakeFifo(fifo);
         var runner = new CommandRunner(TimeProvider.System, TestRuns.Environment());
         using var action = runner.Start(Command("sh", "-c", """echo ready > "$1"; exec sleep 600""", "sh", fifo), TestRuns.Context(_temp.Path));
+        await using var cleanup = new AsyncDisposable(action.Kill);
         await TestRuns.ReadFifo(fifo);
 
         action.RequestStop();
@@ -316,12 +317,12 @@ public sealed class CommandRunnerTests : IDisposable
         var clock = new ManualTimeProvider();
         var runner = new CommandRunner(clock, TestRuns.Environment(), outputDrain: TimeSpan.FromSeconds(2));
         using var action = runner.Start(Command("sh", "-c", "sleep 600 & echo started"), TestRuns.Context(_temp.Path));
+        await using var cleanup = new AsyncDisposable(action.Kill);
 
         await clock.TimerCreated.WaitAsync(TestRuns.Patience);
         Assert.False(action.Completion.IsCompleted);
         clock.Advance(TimeSpan.FromSeconds(2));
         var result = await action.Finish();
-        action.Kill();
 
         Assert.True(result.Success, result.Reason);
         Assert.Equal("started\n", result.Output);
