@@ -9,13 +9,13 @@ internal static partial class Log
     public static partial void IncarnationStarted(ILogger logger, long incarnation, string node, int pid);
 
     [LoggerMessage(2, LogLevel.Warning, "Run {RunId} of {Job} at {Slot} recorded interrupted: {Reason}")]
-    public static partial void RunInterrupted(ILogger logger, long runId, string job, DateTimeOffset slot, string reason);
+    public static partial void RunInterrupted(ILogger logger, long runId, string job, string slot, string reason);
 
     [LoggerMessage(3, LogLevel.Information, "Recovery done: {Interrupted} interrupted run(s), {Retried} retried, in {Elapsed} ms")]
     public static partial void RecoveryDone(ILogger logger, int interrupted, int retried, long elapsed);
 
     [LoggerMessage(4, LogLevel.Information, "Run {RunId} of {Job} started (slot {Slot}, attempt {Attempt})")]
-    public static partial void RunStarted(ILogger logger, long runId, string job, DateTimeOffset slot, int attempt);
+    public static partial void RunStarted(ILogger logger, long runId, string job, string slot, int attempt);
 
     [LoggerMessage(5, LogLevel.Information, "Run {RunId} of {Job} ended {State}{Reason}")]
     public static partial void RunEnded(ILogger logger, long runId, string job, string state, string reason);

@@ -68,7 +68,7 @@ internal sealed class Supervisor(
 
         var active = new ActiveRun(run, job, action, startedAt, deadline);
         _active[run.Id] = active;
-        Log.RunStarted(logger, run.Id, run.Job, run.Slot, run.Attempt);
+        Log.RunStarted(logger, run.Id, run.Job, Iso.Format(run.Slot), run.Attempt);
         _ = Task.Run(() => SuperviseAsync(active));
     }
 

@@ -55,10 +55,9 @@ internal sealed class CommandRunner : IActionRunner
         var environment = new Dictionary<string, string>(daemonEnvironment, StringComparer.Ordinal);
         foreach (var (name, value) in command.Env)
         {
-            var expanded = Placeholders.Expand(value, n => daemonEnvironment.GetValueOrDefault(n), out var missing);
-            if (missing is not null)
+            if (!Jobs.Placeholders.TryExpand(value, n => daemonEnvironment.GetValueOrDefault(n), out var expanded, out var expandError))
             {
-                return Fail($"env {missing} is not set");
+                return Fail($"env {name}: {expandError}");
             }
 
             environment[name] = expanded;

@@ -66,24 +66,35 @@ internal sealed class HttpRunner : IActionRunner, IDisposable
             return value;
         }
 
-        var url = Placeholders.Expand(http.Url, Lookup, out var missing);
-        var headers = new List<KeyValuePair<string, string>>();
-        foreach (var (name, value) in http.Headers)
+        string? missing = null;
+        string Expand(string text, string where)
         {
             if (missing is not null)
             {
-                break;
+                return string.Empty;
             }
 
-            var expanded = Placeholders.Expand(value, Lookup, out missing);
+            if (!Jobs.Placeholders.TryExpand(text, Lookup, out var expanded, out var expandError))
+            {
+                missing = $"{where}: {expandError}";
+            }
+
+            return expanded;
+        }
+
+        var url = Expand(http.Url, "url");
+        var headers = new List<KeyValuePair<string, string>>();
+        foreach (var (name, value) in http.Headers)
+        {
+            var expanded = Expand(value, $"header {name}");
             secrets.Add(expanded);
             headers.Add(new(name, expanded));
         }
 
-        var body = http.Body is null || missing is not null ? null : Placeholders.Expand(http.Body, Lookup, out missing);
+        var body = http.Body is null ? null : Expand(http.Body, "body");
         if (missing is not null)
         {
-            return Fail($"env {missing} is not set");
+            return Fail(missing);
         }
 
         var redactor = new Redactor(secrets);

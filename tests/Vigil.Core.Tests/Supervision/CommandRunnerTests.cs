@@ -94,7 +94,7 @@ public sealed class CommandRunnerTests : IDisposable
         Assert.True(action.Completion.IsCompletedSuccessfully);
         var result = await action.Completion;
         Assert.False(result.Success);
-        Assert.Equal("env NOPE is not set", result.Reason);
+        Assert.Equal("env KEY: environment variable NOPE is not set", result.Reason);
     }
 
     [Theory]

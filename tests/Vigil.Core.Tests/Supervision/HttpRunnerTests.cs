@@ -81,7 +81,7 @@ public sealed class HttpRunnerTests : IDisposable
         var result = await Run(new HttpAction { Url = server.Url("/"), Headers = new Dictionary<string, string> { ["X-Key"] = "${NOPE}" } });
 
         Assert.False(result.Success);
-        Assert.Equal("env NOPE is not set", result.Reason);
+        Assert.Equal("header X-Key: environment variable NOPE is not set", result.Reason);
         Assert.Empty(server.Requests);
     }
 
