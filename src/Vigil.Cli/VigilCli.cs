@@ -32,6 +32,7 @@ internal static class VigilCli
         root.Subcommands.Add(new RunCommand(context));
         root.Subcommands.Add(new ValidateCommand(context));
         root.Subcommands.Add(new ScheduleCommand(context));
+        root.Subcommands.Add(new BenchCommand(context));
         return root;
     }
 
