@@ -9,6 +9,7 @@ public sealed partial class VigilEngine
 {
     private const int PendingBatch = 1024;
     private volatile bool _draining;
+    private long _resolved;
 
     private async Task StartPendingAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -17,11 +18,22 @@ public sealed partial class VigilEngine
             return;
         }
 
-        var pending = await _store.ListPendingAsync(now, PendingBatch, cancellationToken).ConfigureAwait(false);
+        // Only as many pending runs as could start are read: a full page costs a read of every row,
+        // and at the concurrency limit the rest would be passed over anyway.
+        var capacity = _options.MaxConcurrentRuns - _supervisor.Count;
+        if (capacity <= 0)
+        {
+            return;
+        }
+
+        var limit = Math.Min(PendingBatch, capacity);
+        var pending = await _store.ListPendingAsync(now, limit, cancellationToken).ConfigureAwait(false);
         if (pending.Count == 0)
         {
             return;
         }
+
+        var resolvedBefore = _resolved;
 
         var toClaim = new List<(RunRecord Run, JobRuntime Job)>();
         var batchPerJob = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -40,7 +52,7 @@ public sealed partial class VigilEngine
 
             if (!job.IsActive && run.Trigger != RunTrigger.Manual)
             {
-                await ResolveAsync(run, RunState.Skipped, job.Stored.Paused ? "job paused" : "job disabled", now, cancellationToken).ConfigureAwait(false);
+                await ResolveAsync(run, RunState.Skipped, job.Paused ? "job paused" : "job disabled", now, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
@@ -69,6 +81,13 @@ public sealed partial class VigilEngine
             toClaim.Add((run, job));
         }
 
+        // A full page that made progress may have more due runs behind it: go round again rather
+        // than wait for the next wake-up.
+        if (pending.Count == limit && (toClaim.Count > 0 || _resolved != resolvedBefore) && _supervisor.Count + toClaim.Count < _options.MaxConcurrentRuns)
+        {
+            _wake.Set();
+        }
+
         if (toClaim.Count == 0)
         {
             return;
@@ -77,7 +96,13 @@ public sealed partial class VigilEngine
         // Claims go to the ledger together (one group commit); each action starts only after its
         // own running mark is committed.
         var startedAt = _time.GetUtcNow();
-        var claims = toClaim.Select(c => _store.ClaimAsync(c.Run.Id, _incarnation!, startedAt, startedAt + c.Job.Policies.Timeout, cancellationToken)).ToList();
+        var claims = new Task<ClaimResult>[toClaim.Count];
+        for (var i = 0; i < claims.Length; i++)
+        {
+            var (run, job) = toClaim[i];
+            claims[i] = _store.ClaimAsync(run.Id, _incarnation!, startedAt, startedAt + job.Policies.Timeout, cancellationToken);
+        }
+
         var results = await Task.WhenAll(claims).ConfigureAwait(false);
         for (var i = 0; i < results.Length; i++)
         {
@@ -154,6 +179,10 @@ public sealed partial class VigilEngine
         }
     }
 
-    private Task<bool> ResolveAsync(RunRecord run, RunState state, string reason, DateTimeOffset now, CancellationToken cancellationToken) =>
-        _store.ResolvePendingAsync(run.Id, state, reason, now, cancellationToken);
+    private async Task<bool> ResolveAsync(RunRecord run, RunState state, string reason, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var resolved = await _store.ResolvePendingAsync(run.Id, state, reason, now, cancellationToken).ConfigureAwait(false);
+        _resolved++;
+        return resolved;
+    }
 }
