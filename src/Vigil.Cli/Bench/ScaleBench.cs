@@ -55,6 +55,7 @@ internal static class ScaleBench
         var setupSeconds = setup.Elapsed.TotalSeconds;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         var rssBefore = ProcessMeter.ResidentMegabytes();
+        var cpuBefore = ProcessMeter.CpuTime();
 
         var host = EngineHost.Start(ledger, new NoOpHandler(options.Time), options);
         await using (host.ConfigureAwait(false))
@@ -63,15 +64,18 @@ internal static class ScaleBench
             var ready = Stopwatch.GetElapsedTime(host.Started);
             await host.FirstPassAsync().ConfigureAwait(false);
             var firstPass = Stopwatch.GetElapsedTime(host.Started);
+            var cpu = ProcessMeter.CpuTime() - cpuBefore;
             report.Add("jobs", options.Count)
                 .Add("schedule", Schedule)
                 .Add("setup_seconds", setupSeconds)
                 .Add("ready_seconds", ready.TotalSeconds)
                 .Add("first_pass_seconds", firstPass.TotalSeconds)
+                .Add("start_cpu_seconds", cpu.TotalSeconds)
                 .Add("rss_before_start_mb", rssBefore)
                 .Add("rss_mb", ProcessMeter.ResidentMegabytes())
                 .Add("peak_rss_mb", ProcessMeter.PeakResidentMegabytes())
-                .Add("managed_heap_mb", GC.GetTotalMemory(forceFullCollection: false) / (1024.0 * 1024.0));
+                .Add("managed_heap_mb", GC.GetTotalMemory(forceFullCollection: false) / (1024.0 * 1024.0))
+                .Add("managed_live_mb", GC.GetTotalMemory(forceFullCollection: true) / (1024.0 * 1024.0));
         }
     }
 
