@@ -171,7 +171,9 @@ public sealed class SqliteRunStore : IRunStore
             throw new ArgumentException($"a run finishes succeeded, failed, timed_out, cancelled or interrupted, not {outcome.State.Name()}", nameof(outcome));
         }
 
-        return _writes.EnqueueAsync(s => RunWrites.Finish(s, runId, owner, outcome, now), cancellationToken);
+        // Without a retry or output to write, finishing is one UPDATE: no savepoint needed.
+        var singleStatement = outcome.RetryNotBefore is null && string.IsNullOrEmpty(outcome.Output);
+        return _writes.EnqueueAsync(s => RunWrites.Finish(s, runId, owner, outcome, now), cancellationToken, singleStatement);
     }
 
     /// <inheritdoc />

@@ -28,6 +28,9 @@ internal sealed class NoOpHandler(TimeProvider time, int capacity = 0) : IJobHan
     /// <summary>Recorded calls that did not fit in the buffer.</summary>
     public int Overflow => Math.Max(0, Volatile.Read(ref _recorded) - _lateness.Length);
 
+    /// <summary>Forgets the calls so far (after a warm-up).</summary>
+    public void Reset() => Interlocked.Exchange(ref _calls, 0);
+
     /// <inheritdoc />
     public Task<HandlerResult> RunAsync(RunContext context, CancellationToken cancellationToken)
     {

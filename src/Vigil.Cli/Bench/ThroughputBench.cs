@@ -15,6 +15,7 @@ namespace Vigil.Cli.Bench;
 internal static class ThroughputBench
 {
     private const int InsertChunk = 1024;
+    private const int WarmUpRuns = 10_000;
     private const string JobName = "throughput";
 
     public static async Task<BenchReport> RunAsync(BenchOptions options, CancellationToken cancellationToken)
@@ -32,22 +33,34 @@ internal static class ThroughputBench
             await host.ReadyAsync().ConfigureAwait(false);
             await host.FirstPassAsync().ConfigureAwait(false);
 
+            // Warm-up: the same path, not timed, so that the figure is the steady state rather than
+            // the JIT compiling the path (a daemon runs for days; the first seconds are not its speed).
+            var warmUp = Math.Min(options.Count, WarmUpRuns);
+            await ProduceAsync(store, host, warmUp, created.AddDays(-2), cancellationToken).ConfigureAwait(false);
+            await WaitAllFinishedAsync(store, host, handler, warmUp, cancellationToken).ConfigureAwait(false);
+            handler.Reset();
+
             var before = store.Statistics;
+            var cpu = ProcessMeter.CpuTime();
             var clock = Stopwatch.StartNew();
-            await ProduceAsync(store, host, options.Count, created, cancellationToken).ConfigureAwait(false);
+            await ProduceAsync(store, host, options.Count, created.AddDays(-1), cancellationToken).ConfigureAwait(false);
             var inserted = clock.Elapsed;
             await WaitAllFinishedAsync(store, host, handler, options.Count, cancellationToken).ConfigureAwait(false);
             var elapsed = clock.Elapsed;
+            var cpuSeconds = (ProcessMeter.CpuTime() - cpu).TotalSeconds;
             var after = store.Statistics;
 
-            var succeeded = (await store.ListRunsAsync(new RunQuery { Job = JobName, State = RunState.Succeeded, Limit = options.Count + 1 }, cancellationToken).ConfigureAwait(false)).Count;
+            var succeeded = (await store.ListRunsAsync(new RunQuery { Job = JobName, State = RunState.Succeeded, Limit = options.Count + warmUp + 1 }, cancellationToken).ConfigureAwait(false)).Count - warmUp;
             var commits = after.Commits - before.Commits;
             var operations = after.Operations - before.Operations;
             report.Add("runs", options.Count)
+                .Add("warmup_runs", warmUp)
                 .Add("succeeded", succeeded)
                 .Add("seconds", elapsed.TotalSeconds)
                 .Add("runs_per_second", options.Count / elapsed.TotalSeconds)
                 .Add("insert_seconds", inserted.TotalSeconds)
+                .Add("cpu_seconds", cpuSeconds)
+                .Add("cpu_microseconds_per_run", 1e6 * cpuSeconds / options.Count)
                 .Add("commits", commits)
                 .Add("operations", operations)
                 .Add("commits_per_run", Math.Round((double)commits / options.Count, 4))
@@ -59,15 +72,15 @@ internal static class ThroughputBench
         return report;
     }
 
-    private static async Task ProduceAsync(Vigil.Storage.Sqlite.SqliteRunStore store, EngineHost host, int count, DateTimeOffset created, CancellationToken cancellationToken)
+    private static async Task ProduceAsync(Vigil.Storage.Sqlite.SqliteRunStore store, EngineHost host, int count, DateTimeOffset from, CancellationToken cancellationToken)
     {
         var inserts = new List<Task<long?>>(InsertChunk);
-        var firstSlot = created.AddDays(-1);
+        var firstSlot = from;
         for (var i = 0; i < count; i++)
         {
             inserts.Add(store.InsertRunAsync(
                 new NewRun { Job = JobName, Slot = firstSlot.AddMilliseconds(i), Trigger = RunTrigger.Manual },
-                created,
+                from,
                 cancellationToken));
             if (inserts.Count == InsertChunk || i == count - 1)
             {

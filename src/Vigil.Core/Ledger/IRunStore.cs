@@ -121,7 +121,7 @@ public interface IRunStore : IAsyncDisposable
     /// <summary>One run by id.</summary>
     Task<RunRecord?> GetRunAsync(long id, CancellationToken cancellationToken);
 
-    /// <summary>A run's captured output tail.</summary>
+    /// <summary>A run's captured output tail; null when it has none (never finished, or finished with empty output).</summary>
     Task<string?> GetRunOutputAsync(long id, CancellationToken cancellationToken);
 
     /// <summary>Runs matching the query, newest first.</summary>
