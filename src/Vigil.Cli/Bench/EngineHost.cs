@@ -13,6 +13,7 @@ internal sealed class EngineHost : IAsyncDisposable
     private EngineHost(VigilEngine engine)
     {
         Engine = engine;
+        Daemon.StartupGc.UntilReady(engine);
         Started = Stopwatch.GetTimestamp();
         _run = Task.Run(() => engine.RunAsync(_stop.Token));
     }

@@ -227,6 +227,11 @@ internal static class RunWrites
             .Bind("$now", now)
             .ExecuteNonQuery() == 1;
 
+    /// <remarks>
+    /// Per item: read the run if it is still running under the expected owner, mark it, insert its
+    /// retry. Three plain statements rather than UPDATE … RETURNING, for which SQLite builds a
+    /// temporary table each time (recovery may interrupt thousands in one transaction).
+    /// </remarks>
     public static int Interrupt(SqlSession s, IReadOnlyList<Interruption> items, DateTimeOffset now)
     {
         var applied = 0;
@@ -237,14 +242,11 @@ internal static class RunWrites
             long attempt;
             string? session;
             using (var reader = s.Command("""
-                UPDATE runs SET state = 'interrupted', reason = $reason, finished_at = $now
+                SELECT job, slot, attempt, session FROM runs
                 WHERE id = $run AND state = 'running' AND incarnation_id = $owner
-                RETURNING job, slot, attempt, session
                 """)
                 .Bind("$run", item.RunId)
                 .Bind("$owner", item.OwnerIncarnationId)
-                .Bind("$reason", item.Reason)
-                .Bind("$now", now)
                 .ExecuteReader())
             {
                 if (!reader.Read())
@@ -258,6 +260,15 @@ internal static class RunWrites
                 session = reader.GetNullableString(3);
             }
 
+            s.Command("""
+                UPDATE runs SET state = 'interrupted', reason = $reason, finished_at = $now
+                WHERE id = $run AND state = 'running' AND incarnation_id = $owner
+                """)
+                .Bind("$run", item.RunId)
+                .Bind("$owner", item.OwnerIncarnationId)
+                .Bind("$reason", item.Reason)
+                .Bind("$now", now)
+                .ExecuteNonQuery();
             applied++;
             if (item.RetryNotBefore is { } notBefore)
             {
