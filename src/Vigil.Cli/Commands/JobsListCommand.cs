@@ -76,6 +76,6 @@ internal sealed class JobsListCommand : Command
         : $"? ({job.Problem})";
 
     /// <summary>When the last run ended (or started, or was due) and its state: an interrupted run reads as interrupted.</summary>
-    internal static string LastRunCell(RunRecord? run) =>
+    private static string LastRunCell(RunRecord? run) =>
         run is null ? TimeText.None : $"{TimeText.Instant(run.FinishedAt ?? run.StartedAt ?? run.Slot)} {run.State.Name()}";
 }
