@@ -61,6 +61,7 @@ internal sealed partial class DaemonHost : IDisposable
     private async Task<int> RunAsync()
     {
         var time = _context.Time;
+        using var daemonLock = LocalLedger.LockDataDirectory(_initial);
         var store = await LocalLedger.OpenAsync(_initial, time, CancellationToken.None).ConfigureAwait(false);
         await using (store.ConfigureAwait(false))
         {
