@@ -28,6 +28,12 @@ internal static class ScheduleParser
             return new OneShotSchedule(text, at, zone);
         }
 
+        if (trimmed.StartsWith("at ", StringComparison.OrdinalIgnoreCase) && StartsWithIsoDate(trimmed[3..].TrimStart()))
+        {
+            // A date after "at" is a one-shot with a bad date-time, not a phrase.
+            throw new ScheduleFormatException(text, "not a valid ISO-8601 date-time (e.g. 2026-12-01T09:00:00+01:00)");
+        }
+
         if (StartsWithIsoDate(trimmed))
         {
             return Iso.TryParse(trimmed, zone, out var instant)

@@ -75,6 +75,8 @@ public class ParserErrorTests
         { "@reboot", "invalid schedule \"@reboot\": unknown macro (use @yearly, @annually, @monthly, @weekly, @daily, @midnight or @hourly)" },
         { "every 0s", "invalid schedule \"every 0s\": the period 0s is shorter than the minimum of 1s" },
         { "2026-13-01T00:00:00Z", "invalid schedule \"2026-13-01T00:00:00Z\": not a valid ISO-8601 date-time (e.g. 2026-12-01T09:00:00+01:00)" },
+        { "at 2026-13-01T09:00:00Z", "invalid schedule \"at 2026-13-01T09:00:00Z\": not a valid ISO-8601 date-time (e.g. 2026-12-01T09:00:00+01:00)" },
+        { "at 2026-12-01T25:00:00", "invalid schedule \"at 2026-12-01T25:00:00\": not a valid ISO-8601 date-time (e.g. 2026-12-01T09:00:00+01:00)" },
 
         // Phrases.
         { "nonsense words", "invalid schedule \"nonsense words\": cannot read \"nonsense\"; phrases look like \"hourly\", \"daily at 22:00\", \"weekdays at 9am\", \"every monday at 09:30\", \"every 15 minutes\"" },
@@ -114,6 +116,20 @@ public class ParserErrorTests
         Assert.DoesNotContain('\n', error.Message);
         Assert.DoesNotContain('\r', error.Message);
         Assert.All(error.Message, c => Assert.False(char.IsControl(c) && c != '\t', $"control character U+{(int)c:X4} in \"{error.Message}\""));
+    }
+
+    // A local date-time at either end of the calendar can name an instant outside DateTimeOffset's
+    // range once the zone's offset is applied; that used to escape as ArgumentOutOfRangeException.
+    [Theory]
+    [InlineData("at 9999-12-31T23:00:00", "America/New_York")]
+    [InlineData("9999-12-31T23:59:59", "Etc/GMT+12")]
+    [InlineData("at 0001-01-01T00:00:00", "Asia/Tokyo")]
+    [InlineData("0001-01-01T00:00:00", "Pacific/Kiritimati")]
+    public void Parse_OneShotOutsideTheRepresentableRange_ThrowsScheduleFormatException(string text, string zoneId)
+    {
+        var error = Assert.Throws<ScheduleFormatException>(() => Schedule.Parse(text, TimeZones.Find(zoneId)));
+
+        Assert.Equal($"invalid schedule \"{text}\": not a valid ISO-8601 date-time (e.g. 2026-12-01T09:00:00+01:00)", error.Message);
     }
 
     [Fact]
