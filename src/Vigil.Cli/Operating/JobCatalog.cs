@@ -73,7 +73,7 @@ internal static class JobCatalog
 
     /// <summary>
     /// The schedule of a definition as the engine builds it: its zone, and an <c>every</c> grid
-    /// anchored at the definition's anchor or else the job's creation.
+    /// anchored at the definition's anchor or else the job's creation, on a whole second.
     /// </summary>
     public static bool TryBuildSchedule(JobDefinition definition, DateTimeOffset createdAt, out Schedule? schedule, out string? error)
     {
@@ -83,8 +83,12 @@ internal static class JobCatalog
             return false;
         }
 
-        return Schedule.TryParse(definition.Schedule, zone, out schedule, out error, definition.Anchor ?? createdAt);
+        var anchor = definition.Anchor ?? WholeSecond(createdAt);
+        return Schedule.TryParse(definition.Schedule, zone, out schedule, out error, anchor);
     }
+
+    private static DateTimeOffset WholeSecond(DateTimeOffset instant) =>
+        new(instant.UtcTicks - (instant.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
 
     private static JobView FromLedger(StoredJob job, ConfigPending pending, IReadOnlyList<string> fields, RunRecord? lastRun, DateTimeOffset now)
     {
@@ -124,7 +128,7 @@ internal static class JobCatalog
 
     /// <remarks>
     /// The daemon will create the job (and anchor an <c>every</c> grid) when it applies the config;
-    /// until then the preview anchors at now, in whole seconds so the description stays readable.
+    /// until then the preview anchors at now.
     /// </remarks>
     private static JobView FromConfig(JobDefinition declared, StoredJob? stored, RunRecord? lastRun, DateTimeOffset now) =>
         Complete(
@@ -137,7 +141,7 @@ internal static class JobCatalog
                 Pending = ConfigPending.Add,
                 LastRun = lastRun,
             },
-            new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero),
+            now,
             now);
 
     /// <summary>Parses the schedule and works out the next slot.</summary>
