@@ -58,9 +58,17 @@ internal sealed class DrainCommand : Command
             ?? throw new CommandFailedException($"no daemon is running for {config.ConfigPath} (no live incarnation of node \"{config.Node}\" in the ledger)");
 
         var incarnation = live.Incarnation;
-        await File.WriteAllTextAsync(Path.Combine(config.DataDir, LocalLedger.DrainFile), string.Empty, cancellationToken);
-        var already = live.DrainingAt is null ? string.Empty : " (it was already draining)";
-        _context.Out.WriteLine($"drain requested from incarnation {incarnation.Id} (node {incarnation.Node}, pid {incarnation.Pid}){already}");
+        if (live.DrainingAt is { } drainingAt)
+        {
+            // The daemon takes a second request as a second signal and interrupts its drain: asking twice must not do that.
+            _context.Out.WriteLine($"incarnation {incarnation.Id} (node {incarnation.Node}, pid {incarnation.Pid}) has been draining since {Iso.Format(drainingAt)}");
+        }
+        else
+        {
+            await File.WriteAllTextAsync(Path.Combine(config.DataDir, LocalLedger.DrainFile), string.Empty, cancellationToken);
+            _context.Out.WriteLine($"drain requested from incarnation {incarnation.Id} (node {incarnation.Node}, pid {incarnation.Pid})");
+        }
+
         if (!parseResult.GetValue(_wait))
         {
             return ExitCodes.Ok;
