@@ -50,7 +50,7 @@ public sealed partial class VigilEngine
             else
             {
                 var last = await _store.GetLastSlotAsync(job.Name, cancellationToken).ConfigureAwait(false);
-                runtime.Cursor = last ?? job.CreatedAt.AddTicks(-1);
+                runtime.Cursor = last ?? job.CreatedAt;
             }
 
             _jobs[job.Name] = runtime;
