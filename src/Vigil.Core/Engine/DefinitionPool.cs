@@ -57,7 +57,8 @@ internal sealed class DefinitionPool
             return shared;
         }
 
-        var anchor = definition.Anchor ?? createdAt;
+        // An every-grid without an anchor is anchored at the job's creation, on a whole second.
+        var anchor = definition.Anchor ?? createdAt.AddTicks(-(createdAt.UtcTicks % TimeSpan.TicksPerSecond));
         if (_grids.TryGetValue((key.Schedule, key.TimeZone, anchor), out var grid))
         {
             return grid;

@@ -113,7 +113,7 @@ public sealed partial class VigilEngine
             var last = lastSlots is not null
                 ? (lastSlots.TryGetValue(job.Name, out var slot) ? slot : null)
                 : await _store.GetLastSlotAsync(job.Name, cancellationToken).ConfigureAwait(false);
-            runtime.Cursor = last ?? job.CreatedAt.AddTicks(-1);
+            runtime.Cursor = last ?? job.CreatedAt;
         }
 
         _jobs[job.Name] = runtime;

@@ -28,14 +28,20 @@ internal static class ScheduleParser
             return new OneShotSchedule(text, at, zone);
         }
 
-        if (char.IsAsciiDigit(trimmed[0]) && trimmed.Length >= 10 && trimmed[4] == '-')
+        if (trimmed.StartsWith("at ", StringComparison.OrdinalIgnoreCase) && StartsWithIsoDate(trimmed[3..].TrimStart()))
+        {
+            // A date after "at" is a one-shot with a bad date-time, not a phrase.
+            throw new ScheduleFormatException(text, "not a valid ISO-8601 date-time (e.g. 2026-12-01T09:00:00+01:00)");
+        }
+
+        if (StartsWithIsoDate(trimmed))
         {
             return Iso.TryParse(trimmed, zone, out var instant)
                 ? new OneShotSchedule(text, instant, zone)
                 : throw new ScheduleFormatException(text, "not a valid ISO-8601 date-time (e.g. 2026-12-01T09:00:00+01:00)");
         }
 
-        if (TryParseEvery(trimmed, out var period))
+        if (TryParseEvery(text, trimmed, out var period))
         {
             return IntervalSchedule.Create(text, period, anchor, zone);
         }
@@ -51,22 +57,34 @@ internal static class ScheduleParser
     }
 
     /// <summary><c>every 30m</c>, <c>every 1h30m</c>: a compact duration means a fixed grid.</summary>
-    private static bool TryParseEvery(string text, out TimeSpan period)
+    /// <remarks>A single token that starts with a digit is a duration, so its errors are duration errors.</remarks>
+    private static bool TryParseEvery(string text, string trimmed, out TimeSpan period)
     {
         period = default;
-        if (!text.StartsWith("every ", StringComparison.OrdinalIgnoreCase))
+        if (!trimmed.StartsWith("every ", StringComparison.OrdinalIgnoreCase))
         {
             return false;
         }
 
-        var rest = text.AsSpan(6).Trim();
-        return rest.Length > 0 && char.IsAsciiDigit(rest[0]) && rest.IndexOf(' ') < 0
-            && Duration.TryParse(rest, out period, out _);
+        var rest = trimmed.AsSpan(6).Trim();
+        if (rest.Length == 0 || !char.IsAsciiDigit(rest[0]) || rest.IndexOfAny(' ', '\t') >= 0)
+        {
+            return false;
+        }
+
+        return Duration.TryParse(rest, out period, out var error)
+            ? true
+            : throw new ScheduleFormatException(text, error!);
     }
 
     /// <summary>A cron expression's first field (second or minute) holds only digits and <c>* ? / , -</c>; phrases never do.</summary>
     private static bool LooksLikeCron(string text)
     {
+        if (text[0] is '*' or '?')
+        {
+            return true;
+        }
+
         foreach (var c in text)
         {
             if (c is ' ' or '\t')
@@ -82,6 +100,16 @@ internal static class ScheduleParser
 
         return true;
     }
+
+    /// <summary>
+    /// <c>yyyy-MM-dd</c> at the start: a one-shot. Checking the whole date shape (not just a dash at
+    /// index 4) keeps cron such as <c>0 10-18 * * *</c> or <c>30 1-3 * * *</c> out of the ISO path.
+    /// </summary>
+    private static bool StartsWithIsoDate(string text) =>
+        text.Length >= 10
+        && char.IsAsciiDigit(text[0]) && char.IsAsciiDigit(text[1]) && char.IsAsciiDigit(text[2]) && char.IsAsciiDigit(text[3])
+        && text[4] == '-' && char.IsAsciiDigit(text[5]) && char.IsAsciiDigit(text[6])
+        && text[7] == '-' && char.IsAsciiDigit(text[8]) && char.IsAsciiDigit(text[9]);
 
     private static string Shorten(string text) => text.Length <= 60 ? text : string.Concat(text.AsSpan(0, 57), "...");
 }
