@@ -81,15 +81,10 @@ public sealed partial class VigilEngine
             toClaim.Add((run, job));
         }
 
-        // A full page that made progress may have more due runs behind it: go round again rather
-        // than wait for the next wake-up.
-        if (pending.Count == limit && (toClaim.Count > 0 || _resolved != resolvedBefore) && _supervisor.Count + toClaim.Count < _options.MaxConcurrentRuns)
-        {
-            _wake.Set();
-        }
-
+        var pageFull = pending.Count == limit;
         if (toClaim.Count == 0)
         {
+            WakeIfMoreBehind(pageFull, _resolved != resolvedBefore);
             return;
         }
 
@@ -104,11 +99,13 @@ public sealed partial class VigilEngine
         }
 
         var results = await Task.WhenAll(claims).ConfigureAwait(false);
+        var started = 0;
         for (var i = 0; i < results.Length; i++)
         {
             switch (results[i])
             {
                 case ClaimResult.Claimed:
+                    started++;
                     var (run, job) = toClaim[i];
                     var claimed = run with
                     {
@@ -125,6 +122,21 @@ public sealed partial class VigilEngine
                 default:
                     break;
             }
+        }
+
+        WakeIfMoreBehind(pageFull, started > 0 || _resolved != resolvedBefore);
+    }
+
+    /// <summary>
+    /// A full page that changed something (a run started or resolved) may have more due runs
+    /// behind it: go round again rather than wait for the next wake-up. A page that changed nothing
+    /// (runs queued behind an overlap, sessions busy) waits, so the loop never spins on it.
+    /// </summary>
+    private void WakeIfMoreBehind(bool pageFull, bool progressed)
+    {
+        if (pageFull && progressed && _supervisor.Count < _options.MaxConcurrentRuns)
+        {
+            _wake.Set();
         }
     }
 
