@@ -28,7 +28,9 @@ internal static class ScheduleParser
             return new OneShotSchedule(text, at, zone);
         }
 
-        if (char.IsAsciiDigit(trimmed[0]) && trimmed.Length >= 10 && trimmed[4] == '-')
+        // A date starts with a four-digit year and a dash; a cron expression such as "0 22-23 * * *"
+        // can have a dash at the same position, so the year's digits decide.
+        if (trimmed.Length >= 10 && IsYear(trimmed.AsSpan(0, 4)) && trimmed[4] == '-')
         {
             return Iso.TryParse(trimmed, zone, out var instant)
                 ? new OneShotSchedule(text, instant, zone)
@@ -63,6 +65,8 @@ internal static class ScheduleParser
         return rest.Length > 0 && char.IsAsciiDigit(rest[0]) && rest.IndexOf(' ') < 0
             && Duration.TryParse(rest, out period, out _);
     }
+
+    private static bool IsYear(ReadOnlySpan<char> text) => !text.ContainsAnyExceptInRange('0', '9');
 
     private static string Shorten(string text) => text.Length <= 60 ? text : string.Concat(text.AsSpan(0, 57), "...");
 }
