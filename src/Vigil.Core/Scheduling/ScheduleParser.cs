@@ -42,7 +42,7 @@ internal static class ScheduleParser
             return IntervalSchedule.Create(text, period, anchor, zone);
         }
 
-        if (char.IsAsciiDigit(trimmed[0]) || trimmed[0] is '*' or '?')
+        if (LooksLikeCron(trimmed))
         {
             var normalized = string.Join(' ', trimmed.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
             return new CronSchedule(text, normalized, CronParser.Parse(text, normalized), zone);
@@ -67,6 +67,25 @@ internal static class ScheduleParser
     }
 
     private static bool IsYear(ReadOnlySpan<char> text) => !text.ContainsAnyExceptInRange('0', '9');
+
+    /// <summary>A cron expression's first field (second or minute) holds only digits and <c>* ? / , -</c>; phrases never do.</summary>
+    private static bool LooksLikeCron(string text)
+    {
+        foreach (var c in text)
+        {
+            if (c is ' ' or '\t')
+            {
+                return true;
+            }
+
+            if (!char.IsAsciiDigit(c) && c is not ('*' or '?' or '/' or ',' or '-'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private static string Shorten(string text) => text.Length <= 60 ? text : string.Concat(text.AsSpan(0, 57), "...");
 }
