@@ -44,7 +44,7 @@ internal static class ScheduleParser
 
         if (LooksLikeCron(trimmed))
         {
-            var normalized = string.Join(' ', trimmed.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
+            var normalized = NormalizeBlanks(trimmed);
             return new CronSchedule(text, normalized, CronParser.Parse(text, normalized), zone);
         }
 
@@ -65,6 +65,12 @@ internal static class ScheduleParser
         return rest.Length > 0 && char.IsAsciiDigit(rest[0]) && rest.IndexOf(' ') < 0
             && Duration.TryParse(rest, out period, out _);
     }
+
+    /// <summary>Fields separated by single spaces; the text itself (no copy) when it already is.</summary>
+    private static string NormalizeBlanks(string text) =>
+        text.Contains('\t', StringComparison.Ordinal) || text.Contains("  ", StringComparison.Ordinal)
+            ? string.Join(' ', text.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
+            : text;
 
     private static bool IsYear(ReadOnlySpan<char> text) => !text.ContainsAnyExceptInRange('0', '9');
 
