@@ -19,6 +19,7 @@ public static class JobCodec
             ["name"] = job.Name,
             ["schedule"] = job.Schedule,
             ["timezone"] = job.TimeZone,
+            ["anchor"] = job.Anchor is { } anchor ? Scheduling.Iso.Format(anchor) : null,
             ["enabled"] = job.Enabled,
             ["source"] = job.Source == JobSource.Config ? "config" : "api",
             ["run"] = Action(job.Action),
@@ -61,6 +62,7 @@ public static class JobCodec
             Name = (string)root["name"]!,
             Schedule = (string)root["schedule"]!,
             TimeZone = (string)root["timezone"]!,
+            Anchor = ReadInstant(root["anchor"]),
             Enabled = (bool)root["enabled"]!,
             Source = (string?)root["source"] == "api" ? JobSource.Api : JobSource.Config,
             Action = ReadAction(root["run"]!.AsObject()),
@@ -161,6 +163,11 @@ public static class JobCodec
         node is JsonObject map ? map.ToDictionary(p => p.Key, p => (string)p.Value!, StringComparer.Ordinal) : [];
 
     private static string Duration(TimeSpan value) => Scheduling.Duration.Format(value);
+
+    private static DateTimeOffset? ReadInstant(JsonNode? node) =>
+        node is null ? null
+        : Scheduling.Iso.TryParse((string)node!, TimeZoneInfo.Utc, out var instant) ? instant
+        : throw new FormatException($"invalid instant \"{(string)node!}\"");
 
     private static TimeSpan? ReadDuration(JsonNode? node) =>
         node is null ? null : Scheduling.Duration.Parse((string)node!);

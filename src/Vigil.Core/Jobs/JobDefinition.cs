@@ -12,6 +12,12 @@ public sealed record JobDefinition
     /// <summary>The IANA zone the schedule is read in.</summary>
     public required string TimeZone { get; init; }
 
+    /// <summary>
+    /// The instant an <c>every</c> grid is anchored at, or null for the default (the job's creation).
+    /// Only meaningful for <c>every</c> schedules.
+    /// </summary>
+    public DateTimeOffset? Anchor { get; init; }
+
     /// <summary>What runs.</summary>
     public required ActionSpec Action { get; init; }
 

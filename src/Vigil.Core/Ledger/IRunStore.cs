@@ -67,7 +67,10 @@ public interface IRunStore : IAsyncDisposable
     /// </summary>
     Task<ClaimResult> ClaimAsync(long runId, Incarnation owner, DateTimeOffset now, DateTimeOffset deadline, CancellationToken cancellationToken);
 
-    /// <summary>running → terminal, only if <paramref name="owner"/> still owns the run.</summary>
+    /// <summary>
+    /// running → terminal, only if <paramref name="owner"/> still owns the run; with
+    /// <see cref="RunOutcome.RetryNotBefore"/>, also inserts the next attempt in the same transaction.
+    /// </summary>
     Task<bool> FinishAsync(long runId, Incarnation owner, RunOutcome outcome, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>pending → skipped, missed or cancelled with a reason; false if it was no longer pending.</summary>
@@ -196,6 +199,12 @@ public sealed record RunOutcome
 
     /// <summary>The result file's tokens_out.</summary>
     public long? TokensOut { get; init; }
+
+    /// <summary>
+    /// When set, the next attempt of the slot is inserted as pending (trigger retry, not before this
+    /// instant) in the same transaction that records this outcome, so a crash cannot lose the retry.
+    /// </summary>
+    public DateTimeOffset? RetryNotBefore { get; init; }
 }
 
 /// <summary>The answer to a claim.</summary>

@@ -28,16 +28,20 @@ internal static class ScheduleParser
             return new OneShotSchedule(text, at, zone);
         }
 
-        // A date starts with a four-digit year and a dash; a cron expression such as "0 22-23 * * *"
-        // can have a dash at the same position, so the year's digits decide.
-        if (trimmed.Length >= 10 && IsYear(trimmed.AsSpan(0, 4)) && trimmed[4] == '-')
+        if (trimmed.StartsWith("at ", StringComparison.OrdinalIgnoreCase) && StartsWithIsoDate(trimmed[3..].TrimStart()))
+        {
+            // A date after "at" is a one-shot with a bad date-time, not a phrase.
+            throw new ScheduleFormatException(text, "not a valid ISO-8601 date-time (e.g. 2026-12-01T09:00:00+01:00)");
+        }
+
+        if (StartsWithIsoDate(trimmed))
         {
             return Iso.TryParse(trimmed, zone, out var instant)
                 ? new OneShotSchedule(text, instant, zone)
                 : throw new ScheduleFormatException(text, "not a valid ISO-8601 date-time (e.g. 2026-12-01T09:00:00+01:00)");
         }
 
-        if (TryParseEvery(trimmed, out var period))
+        if (TryParseEvery(text, trimmed, out var period))
         {
             return IntervalSchedule.Create(text, period, anchor, zone);
         }
@@ -53,17 +57,24 @@ internal static class ScheduleParser
     }
 
     /// <summary><c>every 30m</c>, <c>every 1h30m</c>: a compact duration means a fixed grid.</summary>
-    private static bool TryParseEvery(string text, out TimeSpan period)
+    /// <remarks>A single token that starts with a digit is a duration, so its errors are duration errors.</remarks>
+    private static bool TryParseEvery(string text, string trimmed, out TimeSpan period)
     {
         period = default;
-        if (!text.StartsWith("every ", StringComparison.OrdinalIgnoreCase))
+        if (!trimmed.StartsWith("every ", StringComparison.OrdinalIgnoreCase))
         {
             return false;
         }
 
-        var rest = text.AsSpan(6).Trim();
-        return rest.Length > 0 && char.IsAsciiDigit(rest[0]) && rest.IndexOf(' ') < 0
-            && Duration.TryParse(rest, out period, out _);
+        var rest = trimmed.AsSpan(6).Trim();
+        if (rest.Length == 0 || !char.IsAsciiDigit(rest[0]) || rest.IndexOfAny(' ', '\t') >= 0)
+        {
+            return false;
+        }
+
+        return Duration.TryParse(rest, out period, out var error)
+            ? true
+            : throw new ScheduleFormatException(text, error!);
     }
 
     /// <summary>Fields separated by single spaces; the text itself (no copy) when it already is.</summary>
@@ -72,11 +83,14 @@ internal static class ScheduleParser
             ? string.Join(' ', text.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
             : text;
 
-    private static bool IsYear(ReadOnlySpan<char> text) => !text.ContainsAnyExceptInRange('0', '9');
-
     /// <summary>A cron expression's first field (second or minute) holds only digits and <c>* ? / , -</c>; phrases never do.</summary>
     private static bool LooksLikeCron(string text)
     {
+        if (text[0] is '*' or '?')
+        {
+            return true;
+        }
+
         foreach (var c in text)
         {
             if (c is ' ' or '\t')
@@ -92,6 +106,16 @@ internal static class ScheduleParser
 
         return true;
     }
+
+    /// <summary>
+    /// <c>yyyy-MM-dd</c> at the start: a one-shot. Checking the whole date shape (not just a dash at
+    /// index 4) keeps cron such as <c>0 10-18 * * *</c> or <c>30 1-3 * * *</c> out of the ISO path.
+    /// </summary>
+    private static bool StartsWithIsoDate(string text) =>
+        text.Length >= 10
+        && char.IsAsciiDigit(text[0]) && char.IsAsciiDigit(text[1]) && char.IsAsciiDigit(text[2]) && char.IsAsciiDigit(text[3])
+        && text[4] == '-' && char.IsAsciiDigit(text[5]) && char.IsAsciiDigit(text[6])
+        && text[7] == '-' && char.IsAsciiDigit(text[8]) && char.IsAsciiDigit(text[9]);
 
     private static string Shorten(string text) => text.Length <= 60 ? text : string.Concat(text.AsSpan(0, 57), "...");
 }

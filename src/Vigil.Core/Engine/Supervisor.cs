@@ -1,0 +1,259 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Vigil.Ledger;
+using Vigil.Planning;
+using Vigil.Scheduling;
+using Vigil.Supervision;
+
+namespace Vigil.Engine;
+
+/// <summary>
+/// Starts claimed runs and watches each until it is recorded terminal: its own end, its timeout,
+/// its idle timeout, or an end requested by replace, cancel or drain.
+/// </summary>
+/// <remarks>
+/// <para>A run is started only after its running mark is committed (the caller claims it first, G4).</para>
+/// <para>At a deadline the action is asked to stop (SIGTERM to its process group, HTTP abort, token),
+/// then after <c>kill_grace</c> killed (SIGKILL to the whole tree), and the run is recorded at that
+/// moment whether or not the action ever returns: a handler that ignores its token or a process
+/// stuck in the kernel cannot wedge the run, its session or its concurrency slot (G3).</para>
+/// </remarks>
+internal sealed class Supervisor(
+    IRunStore store,
+    IReadOnlyList<IActionRunner> runners,
+    EngineOptions options,
+    TimeProvider time,
+    ILogger logger,
+    Action onEnded)
+{
+    private readonly ConcurrentDictionary<long, ActiveRun> _active = new();
+
+    public Incarnation? Owner { get; set; }
+
+    public int Count => _active.Count;
+
+    public IEnumerable<ActiveRun> Active => _active.Values;
+
+    public int CountFor(string job) => _active.Values.Count(a => a.Job.Name == job);
+
+    public IEnumerable<ActiveRun> ActiveFor(string job) => _active.Values.Where(a => a.Job.Name == job);
+
+    /// <summary>Starts the action of a run whose running mark is committed.</summary>
+    public void Start(RunRecord run, JobRuntime job, DateTimeOffset startedAt, DateTimeOffset deadline)
+    {
+        var context = new RunContext
+        {
+            Job = run.Job,
+            Slot = run.Slot,
+            Attempt = run.Attempt,
+            RunId = run.Id,
+            Resumed = run.Resumed,
+            Session = run.Session,
+            ResultFile = Path.Combine(options.RunsDirectory, run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "result.json"),
+        };
+
+        IRunningAction action;
+        try
+        {
+            var runner = runners.FirstOrDefault(r => r.CanRun(job.Definition.Action))
+                ?? throw new InvalidOperationException($"no runner for {job.Definition.Action.Kind} actions");
+            action = runner.Start(job.Definition.Action, context);
+        }
+#pragma warning disable CA1031 // Whatever the runner throws becomes the run's failure reason, never a crash.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            action = new FailedAction($"could not start: {e.Message}", time);
+        }
+
+        var active = new ActiveRun(run, job, action, startedAt, deadline);
+        _active[run.Id] = active;
+        Log.RunStarted(logger, run.Id, run.Job, Iso.Format(run.Slot), run.Attempt);
+        _ = Task.Run(() => SuperviseAsync(active));
+    }
+
+    private async Task SuperviseAsync(ActiveRun active)
+    {
+        var policies = active.Job.Policies;
+        RunState state;
+        string? reason;
+        ActionResult? result = null;
+        try
+        {
+            while (true)
+            {
+                var now = time.GetUtcNow();
+                var wakeAt = active.Deadline;
+                if (policies.IdleTimeout is { } idle)
+                {
+                    var lastOutput = Math.Max(active.Action.LastOutputTicks, active.StartedAt.UtcTicks);
+                    var idleAt = new DateTimeOffset(lastOutput, TimeSpan.Zero) + idle;
+                    if (idleAt < wakeAt)
+                    {
+                        wakeAt = idleAt;
+                    }
+                }
+
+                if (active.Action.Completion.IsCompleted)
+                {
+                    break;
+                }
+
+                if (active.EndRequest is not null)
+                {
+                    break;
+                }
+
+                if (now >= wakeAt)
+                {
+                    break;
+                }
+
+                using var delayCancel = new CancellationTokenSource();
+                var delay = Task.Delay(wakeAt - now, time, delayCancel.Token);
+                await Task.WhenAny(active.Action.Completion, active.EndRequested, delay).ConfigureAwait(false);
+                await delayCancel.CancelAsync().ConfigureAwait(false);
+            }
+
+            if (active.Action.Completion.IsCompleted && active.EndRequest is null)
+            {
+                result = await active.Action.Completion.ConfigureAwait(false);
+                state = result.Success ? RunState.Succeeded : RunState.Failed;
+                reason = result.Reason;
+            }
+            else
+            {
+                var now = time.GetUtcNow();
+                if (active.EndRequest is { } request)
+                {
+                    (state, reason) = request;
+                }
+                else if (now >= active.Deadline)
+                {
+                    (state, reason) = (RunState.TimedOut, $"timeout {Duration.Format(policies.Timeout)} exceeded");
+                }
+                else
+                {
+                    (state, reason) = (RunState.TimedOut, $"no output for {Duration.Format(policies.IdleTimeout!.Value)} (idle_timeout)");
+                }
+
+                await StopAsync(active).ConfigureAwait(false);
+                if (active.Action.Completion.IsCompletedSuccessfully)
+                {
+                    result = active.Action.Completion.Result;
+                }
+            }
+        }
+#pragma warning disable CA1031 // A supervision failure must still record the run.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            state = RunState.Failed;
+            reason = $"supervisor error: {e.Message}";
+        }
+
+        await RecordAsync(active, state, reason ?? string.Empty, result).ConfigureAwait(false);
+    }
+
+    /// <summary>Asks the action to stop, waits kill_grace, kills it. Returns when the action ended or was killed.</summary>
+    private async Task StopAsync(ActiveRun active)
+    {
+        active.Action.RequestStop();
+        var grace = active.Job.Policies.KillGrace;
+        if (grace > TimeSpan.Zero && !active.Action.Completion.IsCompleted)
+        {
+            using var delayCancel = new CancellationTokenSource();
+            await Task.WhenAny(active.Action.Completion, Task.Delay(grace, time, delayCancel.Token)).ConfigureAwait(false);
+            await delayCancel.CancelAsync().ConfigureAwait(false);
+        }
+
+        if (!active.Action.Completion.IsCompleted)
+        {
+            active.Action.Kill();
+        }
+    }
+
+    private async Task RecordAsync(ActiveRun active, RunState state, string reason, ActionResult? result)
+    {
+        var owner = Owner!;
+        var run = active.Run;
+        try
+        {
+            var now = time.GetUtcNow();
+            if (state == RunState.Interrupted)
+            {
+                var decision = await DecideRetryAsync(active, state, reason, now).ConfigureAwait(false);
+                await store.InterruptAsync(
+                    [new Interruption { RunId = run.Id, OwnerIncarnationId = owner.Id, Reason = decision.Reason, RetryNotBefore = decision.At }],
+                    now,
+                    CancellationToken.None).ConfigureAwait(false);
+                reason = decision.Reason;
+            }
+            else
+            {
+                RetryDecision? retry = null;
+                if (state is RunState.Failed or RunState.TimedOut && active.Job.Policies.Retry.On.Contains(state))
+                {
+                    retry = await DecideRetryAsync(active, state, reason, now).ConfigureAwait(false);
+                    reason = retry.Value.Reason;
+                }
+
+                var outcome = new RunOutcome
+                {
+                    State = state,
+                    Reason = state == RunState.Succeeded ? null : reason,
+                    ExitCode = result?.ExitCode,
+                    Output = result?.Output ?? active.Action.OutputTail,
+                    ResultStatus = result?.ResultStatus,
+                    Summary = result?.Summary,
+                    TokensIn = result?.TokensIn,
+                    TokensOut = result?.TokensOut,
+                    RetryNotBefore = retry is { Retry: true } r ? r.At : null,
+                };
+                await store.FinishAsync(run.Id, owner, outcome, now, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+#pragma warning disable CA1031 // The run stays running in the ledger; recovery will find it.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Log.RecordFailed(logger, e, run.Id);
+        }
+        finally
+        {
+            _active.TryRemove(run.Id, out _);
+            active.Action.Dispose();
+            active.RecordedSource.TrySetResult();
+            Log.RunEnded(logger, run.Id, run.Job, state.Name(), string.IsNullOrEmpty(reason) ? string.Empty : ": " + reason);
+            onEnded();
+        }
+    }
+
+    private async Task<RetryDecision> DecideRetryAsync(ActiveRun active, RunState state, string reason, DateTimeOffset now)
+    {
+        var attempts = await store.ListAttemptsAsync(active.Run.Job, active.Run.Slot, CancellationToken.None).ConfigureAwait(false);
+        return RetryDecider.Decide(active.Run, state, reason, active.Job.Policies, active.Job.Schedule, attempts, now);
+    }
+
+    /// <summary>An action that failed to start: completes at once with the reason.</summary>
+    private sealed class FailedAction(string reason, TimeProvider time) : IRunningAction
+    {
+        public Task<ActionResult> Completion { get; } = Task.FromResult(new ActionResult { Success = false, Reason = reason });
+
+        public long LastOutputTicks { get; } = time.GetUtcNow().UtcTicks;
+
+        public string OutputTail => string.Empty;
+
+        public void RequestStop()
+        {
+        }
+
+        public void Kill()
+        {
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+}

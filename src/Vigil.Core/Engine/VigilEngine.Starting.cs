@@ -1,0 +1,159 @@
+using Vigil.Jobs;
+using Vigil.Ledger;
+using Vigil.Scheduling;
+
+namespace Vigil.Engine;
+
+/// <summary>Starting pending runs: gating (pause, after, overlap, concurrency), claiming, supervising.</summary>
+public sealed partial class VigilEngine
+{
+    private const int PendingBatch = 1024;
+    private volatile bool _draining;
+
+    private async Task StartPendingAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (_draining)
+        {
+            return;
+        }
+
+        var pending = await _store.ListPendingAsync(now, PendingBatch, cancellationToken).ConfigureAwait(false);
+        if (pending.Count == 0)
+        {
+            return;
+        }
+
+        var toClaim = new List<(RunRecord Run, JobRuntime Job)>();
+        var batchPerJob = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var run in pending)
+        {
+            if (_supervisor.Count + toClaim.Count >= _options.MaxConcurrentRuns)
+            {
+                break;
+            }
+
+            if (!_jobs.TryGetValue(run.Job, out var job))
+            {
+                await ResolveAsync(run, RunState.Cancelled, "the job no longer exists", now, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (!job.IsActive && run.Trigger != RunTrigger.Manual)
+            {
+                await ResolveAsync(run, RunState.Skipped, job.Stored.Paused ? "job paused" : "job disabled", now, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (run.Attempt == 1 && run.Trigger is RunTrigger.Schedule or RunTrigger.CatchUp && job.Policies.After.Count > 0)
+            {
+                var blocked = await UpstreamBlockAsync(job, run, cancellationToken).ConfigureAwait(false);
+                if (blocked is not null)
+                {
+                    await ResolveAsync(run, RunState.Skipped, blocked, now, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+            }
+
+            batchPerJob.TryGetValue(job.Name, out var inBatch);
+            if (_supervisor.CountFor(job.Name) + inBatch > 0 && !await OverlapAllowsAsync(job, run, now, cancellationToken).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            if (job.QueuedRunId == run.Id)
+            {
+                job.QueuedRunId = null;
+            }
+
+            batchPerJob[job.Name] = inBatch + 1;
+            toClaim.Add((run, job));
+        }
+
+        if (toClaim.Count == 0)
+        {
+            return;
+        }
+
+        // Claims go to the ledger together (one group commit); each action starts only after its
+        // own running mark is committed.
+        var startedAt = _time.GetUtcNow();
+        var claims = toClaim.Select(c => _store.ClaimAsync(c.Run.Id, _incarnation!, startedAt, startedAt + c.Job.Policies.Timeout, cancellationToken)).ToList();
+        var results = await Task.WhenAll(claims).ConfigureAwait(false);
+        for (var i = 0; i < results.Length; i++)
+        {
+            switch (results[i])
+            {
+                case ClaimResult.Claimed:
+                    var (run, job) = toClaim[i];
+                    var claimed = run with
+                    {
+                        State = RunState.Running,
+                        StartedAt = startedAt,
+                        IncarnationId = _incarnation!.Id,
+                        Node = _incarnation.Node,
+                        Deadline = startedAt + job.Policies.Timeout,
+                    };
+                    _supervisor.Start(claimed, job, startedAt, startedAt + job.Policies.Timeout);
+                    break;
+                case ClaimResult.LeaseLost:
+                    throw new LeaseLostException();
+                default:
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Why an <c>after:</c> upstream blocks this run, or null when every upstream's latest earlier slot succeeded.</summary>
+    private async Task<string?> UpstreamBlockAsync(JobRuntime job, RunRecord run, CancellationToken cancellationToken)
+    {
+        foreach (var upstream in job.Policies.After)
+        {
+            var latest = await _store.GetLatestRunBeforeAsync(upstream, run.Slot, cancellationToken).ConfigureAwait(false);
+            if (latest is null)
+            {
+                return $"upstream {upstream} has no run before this slot";
+            }
+
+            if (latest.State != RunState.Succeeded)
+            {
+                return $"upstream {upstream} {latest.State.Name()}";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Applies <c>overlap</c> when the job already has a run active; true when this run may start now.</summary>
+    private async Task<bool> OverlapAllowsAsync(JobRuntime job, RunRecord run, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        switch (job.Policies.Overlap)
+        {
+            case OverlapPolicy.Allow:
+                return true;
+            case OverlapPolicy.Queue:
+                if (job.QueuedRunId is { } queued && queued != run.Id)
+                {
+                    await ResolveAsync(run, RunState.Skipped, "previous run still active and a slot is already queued (overlap: queue)", now, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    job.QueuedRunId = run.Id;
+                }
+
+                return false;
+            case OverlapPolicy.Replace:
+                foreach (var active in _supervisor.ActiveFor(job.Name))
+                {
+                    active.RequestEnd(RunState.Cancelled, $"replaced by the run of slot {Iso.Format(run.Slot)} (overlap: replace)");
+                }
+
+                return false;
+            default:
+                await ResolveAsync(run, RunState.Skipped, "previous run still active", now, cancellationToken).ConfigureAwait(false);
+                return false;
+        }
+    }
+
+    private Task<bool> ResolveAsync(RunRecord run, RunState state, string reason, DateTimeOffset now, CancellationToken cancellationToken) =>
+        _store.ResolvePendingAsync(run.Id, state, reason, now, cancellationToken);
+}

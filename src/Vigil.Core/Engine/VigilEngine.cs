@@ -1,0 +1,215 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Vigil.Jobs;
+using Vigil.Ledger;
+using Vigil.Planning;
+using Vigil.Scheduling;
+using Vigil.Supervision;
+
+namespace Vigil.Engine;
+
+/// <summary>
+/// The scheduler and run supervisor of one node: records its incarnation, recovers what an earlier
+/// one left running, then plans slots and supervises runs until stopped, and drains on the way out.
+/// </summary>
+/// <remarks>
+/// <para>Order on start: incarnation → recovery → jobs → loop. No slot starts before recovery has
+/// recorded every run an earlier incarnation left running.</para>
+/// <para>The loop sleeps until the next due instant (a heap over each job's next slot, so a fire
+/// costs O(log jobs)), a pending run's backoff, a run's end, or a wake-up from the CLI; it never
+/// polls to find out what is due.</para>
+/// <para>Every decision lands in the ledger before it has an effect: a slot is a row before its run
+/// starts, a run is running (with this incarnation) before its action starts, and a drain's marks
+/// are committed before the drain waits.</para>
+/// </remarks>
+public sealed partial class VigilEngine : IAsyncDisposable
+{
+    private readonly IRunStore _store;
+    private readonly EngineOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Supervisor _supervisor;
+    private readonly WakeSignal _wake = new();
+    private readonly Dictionary<string, JobRuntime> _jobs = new(StringComparer.Ordinal);
+    private readonly PriorityQueue<(JobRuntime Job, int Version), long> _due = new();
+    private readonly TaskCompletionSource<RecoveryReport> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _interrupt = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<SlotDecision> _decisions = [];
+    private volatile bool _reloadRequested;
+    private Incarnation? _incarnation;
+
+    /// <summary>
+    /// Creates an engine over <paramref name="store"/> that runs commands, HTTP calls and the
+    /// in-process handlers registered in <paramref name="handlers"/>.
+    /// </summary>
+    public static VigilEngine Create(IRunStore store, EngineOptions options, TimeProvider time, HandlerRegistry? handlers = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        IActionRunner[] runners =
+        [
+            new CommandRunner(time),
+            new HttpRunner(time),
+            new HandlerRunner(handlers ?? new HandlerRegistry(), time),
+        ];
+        return new VigilEngine(store, options, time, runners, logger);
+    }
+
+    internal VigilEngine(IRunStore store, EngineOptions options, TimeProvider time, IReadOnlyList<IActionRunner> runners, ILogger? logger)
+    {
+        _store = store;
+        _options = options;
+        _time = time;
+        _logger = logger ?? NullLogger.Instance;
+        _supervisor = new Supervisor(store, runners, options, time, _logger, Wake);
+    }
+
+    /// <summary>Completes when recovery is done and the loop is about to plan (systemd READY=1).</summary>
+    public Task<RecoveryReport> Ready => _ready.Task;
+
+    /// <summary>This process's incarnation, once started.</summary>
+    public Incarnation? Incarnation => _incarnation;
+
+    /// <summary>The number of runs this node is supervising.</summary>
+    public int RunningCount => _supervisor.Count;
+
+    /// <summary>Wakes the loop: something in the ledger may have changed (a manual run, a finished run).</summary>
+    public void Wake() => _wake.Set();
+
+    /// <summary>Wakes the loop and re-reads job definitions from the ledger (after a config reload or a CLI change).</summary>
+    public void ReloadJobs()
+    {
+        _reloadRequested = true;
+        _wake.Set();
+    }
+
+    /// <summary>A second stop signal: end the drain now, interrupting and recording what still runs.</summary>
+    public void Interrupt() => _interrupt.TrySetResult();
+
+    /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled, then drains and records a clean stop.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        await _store.MigrateAsync(CancellationToken.None).ConfigureAwait(false);
+        _incarnation = await _store.StartIncarnationAsync(_options.Node, _options.ProcessId, _time.GetUtcNow(), _options.Lease, CancellationToken.None).ConfigureAwait(false);
+        _supervisor.Owner = _incarnation;
+        Log.IncarnationStarted(_logger, _incarnation.Id, _incarnation.Node, _incarnation.Pid);
+
+        await LoadJobsAsync(CancellationToken.None).ConfigureAwait(false);
+        var report = await Recovery.RunAsync(_store, _incarnation, Lookup, _time, _logger, CancellationToken.None).ConfigureAwait(false);
+        _ready.TrySetResult(report);
+
+        using var leaseCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var lease = RenewLeaseAsync(leaseCancel.Token);
+        try
+        {
+            await LoopAsync(leaseCancel.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            await DrainAsync().ConfigureAwait(false);
+            await leaseCancel.CancelAsync().ConfigureAwait(false);
+            await lease.ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private (JobPolicies Policies, Schedule? Schedule) Lookup(string job) =>
+        _jobs.TryGetValue(job, out var runtime) ? (runtime.Policies, runtime.Schedule) : (JobPolicies.Default, null);
+
+    private async Task LoopAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (_reloadRequested)
+                {
+                    _reloadRequested = false;
+                    await LoadJobsAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                var now = _time.GetUtcNow();
+                await PlanDueAsync(now, cancellationToken).ConfigureAwait(false);
+                await StartPendingAsync(now, cancellationToken).ConfigureAwait(false);
+                await SleepAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (LeaseLostException)
+            {
+                Log.LeaseLost(_logger);
+                throw;
+            }
+#pragma warning disable CA1031 // The loop must survive a failed ledger call; it retries after a pause.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                Log.LoopFailed(_logger, e);
+                await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task SleepAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var wakeAt = now + _options.MaxSleep;
+        if (_due.TryPeek(out _, out var dueTicks) && dueTicks < wakeAt.UtcTicks)
+        {
+            wakeAt = new DateTimeOffset(dueTicks, TimeSpan.Zero);
+        }
+
+        var pending = await _store.GetNextPendingDueAsync(now, cancellationToken).ConfigureAwait(false);
+        if (pending is { } p && p < wakeAt)
+        {
+            wakeAt = p;
+        }
+
+        var signal = _wake.WaitAsync();
+        if (wakeAt <= now || signal.IsCompleted)
+        {
+            return;
+        }
+
+        using var delayCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var delay = Task.Delay(wakeAt - now, _time, delayCancel.Token);
+        await Task.WhenAny(signal, delay).ConfigureAwait(false);
+        await delayCancel.CancelAsync().ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    private async Task RenewLeaseAsync(CancellationToken cancellationToken)
+    {
+        var interval = _options.Lease / 3;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(interval, _time, cancellationToken).ConfigureAwait(false);
+                if (!await _store.RenewLeaseAsync(_incarnation!, _time.GetUtcNow(), _options.Lease, cancellationToken).ConfigureAwait(false))
+                {
+                    Log.LeaseLost(_logger);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // A missed renewal is retried at the next interval.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                Log.LoopFailed(_logger, e);
+            }
+        }
+    }
+
+    private sealed class LeaseLostException : Exception
+    {
+    }
+}

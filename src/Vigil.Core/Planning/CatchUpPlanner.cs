@@ -1,0 +1,101 @@
+using Vigil.Jobs;
+using Vigil.Scheduling;
+
+namespace Vigil.Planning;
+
+/// <summary>
+/// Decides, for the slots of one job that are due, which run and which are recorded missed.
+/// Pure: slots, the policy and "now" in, decisions out.
+/// </summary>
+/// <remarks>
+/// <para>Slots that fell due before this incarnation started fell in downtime; the others fell due
+/// while the daemon ran (normally one at a time, several only when the loop was held up).</para>
+/// <list type="bullet">
+/// <item><c>latest</c>: the newest due slot runs if it is at most <c>grace</c> late; every other due slot is missed.</item>
+/// <item><c>all</c>: the newest <c>max_catch_up</c> due slots run, however late; older ones are missed.</item>
+/// <item><c>none</c>: downtime slots are all missed; a slot that fell due while running follows <c>latest</c>.</item>
+/// </list>
+/// Every slot gets exactly one decision, so every slot gets a row (G1).
+/// </remarks>
+internal static class CatchUpPlanner
+{
+    public static void Decide(
+        IReadOnlyList<DateTimeOffset> due,
+        JobPolicies policies,
+        TimeSpan grace,
+        DateTimeOffset now,
+        DateTimeOffset incarnationStart,
+        List<SlotDecision> decisions)
+    {
+        if (due.Count == 0)
+        {
+            return;
+        }
+
+        var newest = due.Count - 1;
+        switch (policies.CatchUp)
+        {
+            case CatchUpPolicy.All:
+            {
+                var firstRun = Math.Max(0, due.Count - Math.Max(policies.MaxCatchUp, 1));
+                for (var i = 0; i < due.Count; i++)
+                {
+                    decisions.Add(i >= firstRun
+                        ? SlotDecision.Run(due[i], Trigger(due[i], incarnationStart, now, grace))
+                        : SlotDecision.Missed(due[i], $"more than max_catch_up ({policies.MaxCatchUp}) slots were due at once"));
+                }
+
+                return;
+            }
+
+            case CatchUpPolicy.None:
+                for (var i = 0; i < due.Count; i++)
+                {
+                    if (due[i] < incarnationStart)
+                    {
+                        decisions.Add(SlotDecision.Missed(due[i], "the daemon was down at the slot (catch_up: none)"));
+                    }
+                    else
+                    {
+                        decisions.Add(Latest(due, i, newest, grace, now, incarnationStart));
+                    }
+                }
+
+                return;
+
+            default:
+                for (var i = 0; i < due.Count; i++)
+                {
+                    decisions.Add(Latest(due, i, newest, grace, now, incarnationStart));
+                }
+
+                return;
+        }
+    }
+
+    private static SlotDecision Latest(IReadOnlyList<DateTimeOffset> due, int index, int newest, TimeSpan grace, DateTimeOffset now, DateTimeOffset incarnationStart)
+    {
+        var slot = due[index];
+        if (index != newest)
+        {
+            return SlotDecision.Missed(slot, slot < incarnationStart
+                ? "the daemon was down at the slot; a later slot ran instead (catch_up: latest)"
+                : "a later slot was due at the same time (catch_up: latest)");
+        }
+
+        var lateness = now - slot;
+        if (lateness > grace)
+        {
+            return SlotDecision.Missed(slot, slot < incarnationStart
+                ? $"the daemon was down at the slot and came back {Duration.Format(Truncate(lateness))} later, past grace {Duration.Format(grace)}"
+                : $"the slot was reached {Duration.Format(Truncate(lateness))} late, past grace {Duration.Format(grace)}");
+        }
+
+        return SlotDecision.Run(slot, Trigger(slot, incarnationStart, now, grace));
+    }
+
+    private static Ledger.RunTrigger Trigger(DateTimeOffset slot, DateTimeOffset incarnationStart, DateTimeOffset now, TimeSpan grace) =>
+        slot < incarnationStart ? Ledger.RunTrigger.CatchUp : Ledger.RunTrigger.Schedule;
+
+    private static TimeSpan Truncate(TimeSpan value) => TimeSpan.FromSeconds(Math.Floor(value.TotalSeconds));
+}

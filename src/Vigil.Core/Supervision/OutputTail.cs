@@ -1,0 +1,100 @@
+using System.Text;
+
+namespace Vigil.Supervision;
+
+/// <summary>
+/// The end of an action's output: the last <see cref="Capacity"/> bytes, and when output last arrived.
+/// Thread-safe.
+/// </summary>
+/// <remarks>
+/// Bytes are kept, not text, so a chunk boundary inside a UTF-8 sequence costs nothing; invalid
+/// UTF-8 becomes U+FFFD only when the tail is read. The oldest output is dropped first, because the
+/// end of a log is where a failure explains itself.
+/// </remarks>
+internal sealed class OutputTail
+{
+    /// <summary>The default cap: 64 KiB.</summary>
+    public const int DefaultCapacity = 64 * 1024;
+
+    private readonly byte[] _ring;
+    private readonly TimeProvider _timeProvider;
+    private readonly Lock _lock = new();
+    private long _total;
+    private long _lastOutputTicks;
+
+    /// <summary>Creates an empty tail; <see cref="LastOutputTicks"/> starts at the current time.</summary>
+    public OutputTail(int capacity, TimeProvider timeProvider)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _ring = new byte[capacity];
+        _timeProvider = timeProvider;
+        _lastOutputTicks = timeProvider.GetUtcNow().UtcTicks;
+    }
+
+    /// <summary>The most bytes kept.</summary>
+    public int Capacity => _ring.Length;
+
+    /// <summary>Every byte ever appended, kept or not.</summary>
+    public long TotalBytes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _total;
+            }
+        }
+    }
+
+    /// <summary>When output last arrived (UTC ticks), or when the tail was created.</summary>
+    public long LastOutputTicks => Interlocked.Read(ref _lastOutputTicks);
+
+    /// <summary>Appends a chunk of output and records the time.</summary>
+    public void Append(ReadOnlySpan<byte> chunk)
+    {
+        Interlocked.Exchange(ref _lastOutputTicks, _timeProvider.GetUtcNow().UtcTicks);
+        lock (_lock)
+        {
+            if (chunk.Length > _ring.Length)
+            {
+                // Only the chunk's last Capacity bytes survive; count the rest as written and dropped.
+                _total += chunk.Length - _ring.Length;
+                chunk = chunk[^_ring.Length..];
+            }
+
+            var position = (int)(_total % _ring.Length);
+            var first = Math.Min(chunk.Length, _ring.Length - position);
+            chunk[..first].CopyTo(_ring.AsSpan(position));
+            chunk[first..].CopyTo(_ring);
+            _total += chunk.Length;
+        }
+    }
+
+    /// <summary>The kept output as text.</summary>
+    public override string ToString()
+    {
+        byte[] bytes;
+        lock (_lock)
+        {
+            if (_total <= _ring.Length)
+            {
+                return Encoding.UTF8.GetString(_ring, 0, (int)_total);
+            }
+
+            var position = (int)(_total % _ring.Length);
+            bytes = new byte[_ring.Length];
+            _ring.AsSpan(position).CopyTo(bytes);
+            _ring.AsSpan(0, position).CopyTo(bytes.AsSpan(_ring.Length - position));
+        }
+
+        // The cut may fall inside a character: drop its continuation bytes rather than show U+FFFD.
+        var skip = 0;
+        while (skip < 3 && skip < bytes.Length && (bytes[skip] & 0xC0) == 0x80)
+        {
+            skip++;
+        }
+
+        return Encoding.UTF8.GetString(bytes, skip, bytes.Length - skip);
+    }
+}

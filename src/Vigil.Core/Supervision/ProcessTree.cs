@@ -1,0 +1,181 @@
+using System.Runtime.InteropServices;
+
+namespace Vigil.Supervision;
+
+/// <summary>
+/// The processes of one command run: the child, which leads its own session and process group, and
+/// everything it started, including descendants that left the group with their own <c>setsid</c>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Members are found in <c>/proc</c>: processes in the child's group or session, plus every descendant
+/// by parent links, plus every process seen in an earlier look (by pid and start time, so a reused pid
+/// is never mistaken for a member). Remembering matters: once a parent dies its children are
+/// re-parented to init and the parent link that led to them is gone.
+/// </para>
+/// <para>
+/// The group is signalled with <c>kill(-pgid)</c> only while the child has not been reaped: until
+/// then its pid, and so the group id, cannot be reused by an unrelated process. Reaping happens under
+/// the same lock as signalling.
+/// </para>
+/// </remarks>
+internal sealed unsafe class ProcessTree
+{
+    private const int MaxKillRounds = 200;
+
+    private readonly int _leader;
+    private readonly ulong _leaderStart;
+    private readonly Dictionary<int, ulong> _seen = [];
+    private readonly Lock _lock = new();
+    private bool _leaderReaped;
+
+    /// <summary>Tracks the tree of <paramref name="leader"/>, a child just started in its own session.</summary>
+    public ProcessTree(int leader)
+    {
+        _leader = leader;
+        _leaderStart = ProcStat.Read(leader)?.StartTime ?? 0;
+        _seen[leader] = _leaderStart;
+    }
+
+    /// <summary>The child's pid, process group id and session id.</summary>
+    public int Leader => _leader;
+
+    /// <summary>Blocks until the child exits, reaps it and returns its wait status (null if another waiter reaped it).</summary>
+    public int? WaitForLeader()
+    {
+        // Wait without reaping, then reap under the lock: no signal to the group can race with the reap.
+        var info = stackalloc byte[Libc.OpaqueSize];
+        while (Libc.waitid(Libc.PPid, _leader, info, Libc.WExited | Libc.WNoWait) != 0
+            && Marshal.GetLastPInvokeError() == Libc.EIntr)
+        {
+        }
+
+        lock (_lock)
+        {
+            int status;
+            var reaped = Libc.waitpid(_leader, &status, Libc.WNoHang);
+            _leaderReaped = true;
+            return reaped == _leader ? status : null;
+        }
+    }
+
+    /// <summary>Sends SIGTERM to the process group and to every member that left it.</summary>
+    public void Terminate()
+    {
+        lock (_lock)
+        {
+            Send(Members(), Libc.SigTerm);
+        }
+    }
+
+    /// <summary>
+    /// Sends SIGKILL to every member until none is left, within a bounded number of rounds.
+    /// Returns whether the tree is gone.
+    /// </summary>
+    public bool KillAll()
+    {
+        for (var round = 0; round < MaxKillRounds; round++)
+        {
+            lock (_lock)
+            {
+                var alive = Members();
+                if (alive.Count == 0)
+                {
+                    return true;
+                }
+
+                // Freeze first: a stopped process cannot fork, and its children keep it as their parent
+                // while we look again for any child forked before the stop landed.
+                Send(alive, Libc.SigStop);
+                for (var look = 0; look < 8; look++)
+                {
+                    var again = Members();
+                    var grew = again.Count > alive.Count;
+                    alive = again;
+                    if (!grew)
+                    {
+                        break;
+                    }
+
+                    Send(alive, Libc.SigStop);
+                }
+
+                Send(alive, Libc.SigKill);
+            }
+
+            // Give the kernel a moment to tear the killed processes down before looking again.
+            Thread.Sleep(Math.Min(round + 1, 10));
+        }
+
+        lock (_lock)
+        {
+            return Members().Count == 0;
+        }
+    }
+
+    /// <summary>The live members of the tree, remembered for later looks. Call under the lock.</summary>
+    private List<ProcStat> Members()
+    {
+        var all = ProcStat.ReadAll();
+        var self = Environment.ProcessId;
+
+        // After the child is reaped its pid may be reused; a process now holding it with another start
+        // time means group and session ids equal to that pid are no longer ours.
+        var idsAreOurs = !all.Exists(p => p.Pid == _leader && p.StartTime != _leaderStart);
+        var members = new Dictionary<int, ProcStat>();
+        var queue = new Queue<ProcStat>();
+        foreach (var process in all)
+        {
+            var seenBefore = _seen.TryGetValue(process.Pid, out var start) && start == process.StartTime;
+            var inGroup = idsAreOurs
+                && (process.GroupId == _leader || process.SessionId == _leader)
+                && process.StartTime >= _leaderStart;
+            if ((seenBefore || inGroup) && members.TryAdd(process.Pid, process))
+            {
+                queue.Enqueue(process);
+            }
+        }
+
+        var children = all.ToLookup(p => p.ParentPid);
+        while (queue.TryDequeue(out var parent))
+        {
+            foreach (var child in children[parent.Pid])
+            {
+                if (members.TryAdd(child.Pid, child))
+                {
+                    queue.Enqueue(child);
+                }
+            }
+        }
+
+        var alive = new List<ProcStat>(members.Count);
+        foreach (var member in members.Values)
+        {
+            if (member.Pid == self || member.Pid <= 1)
+            {
+                continue;
+            }
+
+            _seen[member.Pid] = member.StartTime;
+            if (!member.IsGone)
+            {
+                alive.Add(member);
+            }
+        }
+
+        return alive;
+    }
+
+    /// <summary>Signals the group (while its id is certainly ours) and each member the group signal does not reach.</summary>
+    private void Send(List<ProcStat> members, int signal)
+    {
+        var groupSignalled = !_leaderReaped && Libc.kill(-_leader, signal) == 0;
+        foreach (var member in members)
+        {
+            if (!groupSignalled || member.GroupId != _leader)
+            {
+                Libc.kill(member.Pid, signal);
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using Microsoft.Data.Sqlite;
+using Vigil.Jobs;
+using Vigil.Ledger;
+using Vigil.Storage.Sqlite.Data;
+
+namespace Vigil.Storage.Sqlite.Statements;
+
+/// <summary>Statements on <c>jobs</c>.</summary>
+internal static class JobSql
+{
+    private const string Columns = "name, definition, source, paused, created_at, updated_at, removed_at";
+
+    public static void Upsert(SqlSession s, StoredJob job) =>
+        s.Command($"""
+            INSERT INTO jobs ({Columns})
+            VALUES ($name, $definition, $source, $paused, $created, $updated, $removed)
+            ON CONFLICT (name) DO UPDATE SET
+                definition = excluded.definition, source = excluded.source, paused = excluded.paused,
+                created_at = excluded.created_at, updated_at = excluded.updated_at, removed_at = excluded.removed_at
+            """)
+            .Bind("$name", job.Name)
+            .Bind("$definition", job.Definition)
+            .Bind("$source", job.Source == JobSource.Api ? "api" : "config")
+            .Bind("$paused", job.Paused)
+            .Bind("$created", job.CreatedAt)
+            .Bind("$updated", job.UpdatedAt)
+            .Bind("$removed", job.RemovedAt)
+            .ExecuteNonQuery();
+
+    public static StoredJob? Get(SqlSession s, string name)
+    {
+        using var reader = s.Command($"SELECT {Columns} FROM jobs WHERE name = $name").Bind("$name", name).ExecuteReader();
+        return reader.Read() ? Read(reader) : null;
+    }
+
+    public static List<StoredJob> List(SqlSession s, bool includeRemoved)
+    {
+        var sql = includeRemoved
+            ? $"SELECT {Columns} FROM jobs ORDER BY name"
+            : $"SELECT {Columns} FROM jobs WHERE removed_at IS NULL ORDER BY name";
+        var jobs = new List<StoredJob>();
+        using var reader = s.Command(sql).ExecuteReader();
+        while (reader.Read())
+        {
+            jobs.Add(Read(reader));
+        }
+
+        return jobs;
+    }
+
+    /// <remarks>Pausing is not a change of the definition, so <c>updated_at</c> stays.</remarks>
+    public static bool SetPaused(SqlSession s, string name, bool paused) =>
+        s.Command("UPDATE jobs SET paused = $paused WHERE name = $name")
+            .Bind("$name", name)
+            .Bind("$paused", paused)
+            .ExecuteNonQuery() == 1;
+
+    /// <remarks>Removing twice keeps the first removal's instant.</remarks>
+    public static bool Remove(SqlSession s, string name, DateTimeOffset now) =>
+        s.Command("UPDATE jobs SET removed_at = COALESCE(removed_at, $now) WHERE name = $name")
+            .Bind("$name", name)
+            .Bind("$now", now)
+            .ExecuteNonQuery() == 1;
+
+    private static StoredJob Read(SqliteDataReader reader) => new()
+    {
+        Name = reader.GetString(0),
+        Definition = reader.GetString(1),
+        Source = reader.GetString(2) == "api" ? JobSource.Api : JobSource.Config,
+        Paused = reader.GetFlag(3),
+        CreatedAt = reader.GetInstant(4),
+        UpdatedAt = reader.GetInstant(5),
+        RemovedAt = reader.GetNullableInstant(6),
+    };
+}

@@ -1,0 +1,138 @@
+using System.Text;
+using Vigil.Ledger;
+using Vigil.Storage.Sqlite.Data;
+
+namespace Vigil.Storage.Sqlite.Statements;
+
+/// <summary>The read side of <c>runs</c>; every statement runs on a reader connection.</summary>
+internal static class RunReads
+{
+    private const string Select = "SELECT " + RunRows.Columns + " FROM runs";
+
+    public static List<RunRecord> ListRunning(SqlSession s, string node) =>
+        RunRows.ReadAll(s.Command($"""
+            {Select}
+            WHERE state = 'running' AND incarnation_id IN (SELECT id FROM incarnations WHERE node = $node)
+            ORDER BY id
+            """)
+            .Bind("$node", node));
+
+    public static List<RunRecord> ListPending(SqlSession s, DateTimeOffset dueBy, int limit) =>
+        RunRows.ReadAll(s.Command($"""
+            {Select}
+            WHERE state = 'pending' AND (not_before IS NULL OR not_before <= $due_by)
+            ORDER BY slot, attempt, id
+            LIMIT $limit
+            """)
+            .Bind("$due_by", dueBy)
+            .Bind("$limit", limit));
+
+    public static DateTimeOffset? GetNextPendingDue(SqlSession s, DateTimeOffset after)
+    {
+        var next = s.Command("SELECT MIN(not_before) FROM runs WHERE state = 'pending' AND not_before > $after")
+            .Bind("$after", after)
+            .ExecuteScalar();
+        return next is long millis ? Instants.FromDb(millis) : null;
+    }
+
+    public static DateTimeOffset? GetLastSlot(SqlSession s, string job)
+    {
+        var last = s.Command("SELECT MAX(slot) FROM runs WHERE job = $job AND \"trigger\" <> 'manual'")
+            .Bind("$job", job)
+            .ExecuteScalar();
+        return last is long millis ? Instants.FromDb(millis) : null;
+    }
+
+    public static RunRecord? GetLatestRunBefore(SqlSession s, string job, DateTimeOffset slot) =>
+        RunRows.ReadOne(s.Command($"""
+            {Select}
+            WHERE job = $job AND slot < $slot AND "trigger" <> 'manual'
+            ORDER BY slot DESC, attempt DESC
+            LIMIT 1
+            """)
+            .Bind("$job", job)
+            .Bind("$slot", slot));
+
+    public static List<RunRecord> ListAttempts(SqlSession s, string job, DateTimeOffset slot) =>
+        RunRows.ReadAll(s.Command($"{Select} WHERE job = $job AND slot = $slot ORDER BY attempt")
+            .Bind("$job", job)
+            .Bind("$slot", slot));
+
+    public static int CountRunning(SqlSession s, string job) =>
+        (int)(long)s.Command("SELECT COUNT(*) FROM runs WHERE state = 'running' AND job = $job")
+            .Bind("$job", job)
+            .ExecuteScalar()!;
+
+    public static RunRecord? Get(SqlSession s, long id) =>
+        RunRows.ReadOne(s.Command($"{Select} WHERE id = $id").Bind("$id", id));
+
+    public static string? GetOutput(SqlSession s, long id) =>
+        s.Command("SELECT output FROM run_output WHERE run_id = $id").Bind("$id", id).ExecuteScalar() as string;
+
+    public static List<RunRecord> List(SqlSession s, RunQuery query)
+    {
+        // Only the filters in use appear in the statement, so each shape keeps its own index plan.
+        var sql = new StringBuilder(Select).Append(" WHERE 1 = 1");
+        if (query.Job is not null)
+        {
+            sql.Append(" AND job = $job");
+        }
+
+        if (query.State is not null)
+        {
+            sql.Append(" AND state = $state");
+        }
+
+        if (query.Since is not null)
+        {
+            sql.Append(" AND slot >= $since");
+        }
+
+        if (query.BeforeId is not null)
+        {
+            sql.Append(" AND id < $before_id");
+        }
+
+        sql.Append(" ORDER BY id DESC LIMIT $limit");
+        var command = s.Command(sql.ToString()).Bind("$limit", query.Limit);
+        if (query.Job is not null)
+        {
+            command.Bind("$job", query.Job);
+        }
+
+        if (query.State is { } state)
+        {
+            command.Bind("$state", state.Name());
+        }
+
+        if (query.Since is not null)
+        {
+            command.Bind("$since", query.Since);
+        }
+
+        if (query.BeforeId is not null)
+        {
+            command.Bind("$before_id", query.BeforeId);
+        }
+
+        return RunRows.ReadAll(command);
+    }
+
+    /// <remarks>
+    /// One index seek per job on (job, slot, attempt), walking back from the newest slot past any
+    /// pending rows, instead of sorting the whole table.
+    /// </remarks>
+    public static Dictionary<string, RunRecord> GetLastRuns(SqlSession s)
+    {
+        var runs = RunRows.ReadAll(s.Command($"""
+            {Select}
+            WHERE id IN (
+                SELECT (SELECT r.id FROM runs r
+                        WHERE r.job = j.job AND r.state <> 'pending'
+                        ORDER BY r.slot DESC, r.attempt DESC
+                        LIMIT 1)
+                FROM (SELECT DISTINCT job FROM runs) j)
+            """));
+        return runs.ToDictionary(r => r.Job, StringComparer.Ordinal);
+    }
+}

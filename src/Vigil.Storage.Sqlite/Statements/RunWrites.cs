@@ -1,0 +1,234 @@
+using Microsoft.Data.Sqlite;
+using Vigil.Ledger;
+using Vigil.Storage.Sqlite.Data;
+
+namespace Vigil.Storage.Sqlite.Statements;
+
+/// <summary>
+/// Every state change of a run. Each one is a conditional UPDATE naming the state it expects and,
+/// for a running run, the owner's (incarnation, epoch); the row count says whether it applied.
+/// </summary>
+internal static class RunWrites
+{
+    private const int SqliteConstraintUnique = 2067;
+
+    public static long? Insert(SqlSession s, NewRun run, DateTimeOffset now)
+    {
+        var terminal = run.State.IsTerminal();
+        var id = s.Command("""
+            INSERT INTO runs (job, slot, attempt, state, reason, "trigger", created_at, not_before, finished_at, session, resumed)
+            VALUES ($job, $slot, $attempt, $state, $reason, $trigger, $now, $not_before, $finished, $session, $resumed)
+            ON CONFLICT (job, slot, attempt) DO NOTHING
+            RETURNING id
+            """)
+            .Bind("$job", run.Job)
+            .Bind("$slot", run.Slot)
+            .Bind("$attempt", run.Attempt)
+            .Bind("$state", run.State.Name())
+            .Bind("$reason", run.Reason)
+            .Bind("$trigger", run.Trigger.Name())
+            .Bind("$now", now)
+            .Bind("$not_before", run.NotBefore)
+            .Bind("$finished", terminal ? now : null)
+            .Bind("$session", run.Session)
+            .Bind("$resumed", run.Resumed)
+            .ExecuteScalar();
+        return id is long value ? value : null;
+    }
+
+    /// <remarks>
+    /// <para>One conditional UPDATE carries every check (lease, pending and due, session free), so
+    /// the common case costs one statement. Only when it changes nothing do the follow-up reads
+    /// name the reason, in the contract's order: lease, then pending, then session. Both run in the
+    /// writer's transaction, so nothing can change in between.</para>
+    /// <para>The unique index on running sessions stays as the last word: if it ever fires, the
+    /// claim is reported as <see cref="ClaimResult.SessionBusy"/>, not as an error.</para>
+    /// </remarks>
+    public static ClaimResult Claim(SqlSession s, long runId, Incarnation owner, DateTimeOffset now, DateTimeOffset deadline)
+    {
+        try
+        {
+            // A run claimed by a draining owner carries the drain mark like the ones BeginDrain marked.
+            var changed = s.Command("""
+                UPDATE runs
+                SET state = 'running', started_at = $now, deadline = $deadline, node = owner.node,
+                    incarnation_id = $id, lease_epoch = $epoch, draining = owner.draining_at IS NOT NULL
+                FROM (SELECT node, draining_at FROM incarnations
+                      WHERE id = $id AND epoch = $epoch AND stopped_at IS NULL AND lease_expires_at > $now) AS owner
+                WHERE runs.id = $run AND runs.state = 'pending' AND (runs.not_before IS NULL OR runs.not_before <= $now)
+                  AND (runs.session IS NULL
+                       OR NOT EXISTS (SELECT 1 FROM runs AS busy WHERE busy.session = runs.session AND busy.state = 'running'))
+                """)
+                .Bind("$run", runId)
+                .Bind("$now", now)
+                .Bind("$deadline", deadline)
+                .Bind("$id", owner.Id)
+                .Bind("$epoch", owner.Epoch)
+                .ExecuteNonQuery();
+            if (changed == 1)
+            {
+                return ClaimResult.Claimed;
+            }
+        }
+        catch (SqliteException error) when (error.SqliteExtendedErrorCode == SqliteConstraintUnique)
+        {
+            return ClaimResult.SessionBusy;
+        }
+
+        var leaseHeld = s.Command("""
+            SELECT EXISTS (SELECT 1 FROM incarnations
+                           WHERE id = $id AND epoch = $epoch AND stopped_at IS NULL AND lease_expires_at > $now)
+            """)
+            .Bind("$id", owner.Id)
+            .Bind("$epoch", owner.Epoch)
+            .Bind("$now", now)
+            .ExecuteScalar() is 1L;
+        if (!leaseHeld)
+        {
+            return ClaimResult.LeaseLost;
+        }
+
+        var due = s.Command("""
+            SELECT EXISTS (SELECT 1 FROM runs
+                           WHERE id = $run AND state = 'pending' AND (not_before IS NULL OR not_before <= $now))
+            """)
+            .Bind("$run", runId)
+            .Bind("$now", now)
+            .ExecuteScalar() is 1L;
+        return due ? ClaimResult.SessionBusy : ClaimResult.NotPending;
+    }
+
+    public static bool Finish(SqlSession s, long runId, Incarnation owner, RunOutcome outcome, DateTimeOffset now)
+    {
+        string job;
+        long slot;
+        long attempt;
+        string? session;
+        long resumed;
+        using (var reader = s.Command("""
+            UPDATE runs
+            SET state = $state, reason = $reason, finished_at = $now, exit_code = $exit_code,
+                result_status = $result_status, summary = $summary, tokens_in = $tokens_in, tokens_out = $tokens_out
+            WHERE id = $run AND state = 'running' AND incarnation_id = $id AND lease_epoch = $epoch
+            RETURNING job, slot, attempt, session, resumed
+            """)
+            .Bind("$run", runId)
+            .Bind("$id", owner.Id)
+            .Bind("$epoch", owner.Epoch)
+            .Bind("$state", outcome.State.Name())
+            .Bind("$reason", outcome.Reason)
+            .Bind("$now", now)
+            .Bind("$exit_code", outcome.ExitCode)
+            .Bind("$result_status", outcome.ResultStatus)
+            .Bind("$summary", outcome.Summary)
+            .Bind("$tokens_in", outcome.TokensIn)
+            .Bind("$tokens_out", outcome.TokensOut)
+            .ExecuteReader())
+        {
+            if (!reader.Read())
+            {
+                return false;
+            }
+
+            job = reader.GetString(0);
+            slot = reader.GetInt64(1);
+            attempt = reader.GetInt64(2);
+            session = reader.GetNullableString(3);
+            resumed = reader.GetInt64(4);
+        }
+
+        if (outcome.RetryNotBefore is { } notBefore)
+        {
+            // The retry is written with the outcome, in one transaction: a crash cannot lose it.
+            s.Command("""
+                INSERT INTO runs (job, slot, attempt, state, "trigger", created_at, not_before, session, resumed)
+                VALUES ($job, $slot, $attempt, 'pending', 'retry', $now, $not_before, $session, $resumed)
+                ON CONFLICT (job, slot, attempt) DO NOTHING
+                """)
+                .Bind("$job", job)
+                .Bind("$slot", slot)
+                .Bind("$attempt", attempt + 1)
+                .Bind("$now", now)
+                .Bind("$not_before", notBefore)
+                .Bind("$session", session)
+                .Bind("$resumed", resumed)
+                .ExecuteNonQuery();
+        }
+
+        if (outcome.Output is not null)
+        {
+            s.Command("""
+                INSERT INTO run_output (run_id, output) VALUES ($run, $output)
+                ON CONFLICT (run_id) DO UPDATE SET output = excluded.output
+                """)
+                .Bind("$run", runId)
+                .Bind("$output", outcome.Output)
+                .ExecuteNonQuery();
+        }
+
+        return true;
+    }
+
+    public static bool ResolvePending(SqlSession s, long runId, RunState state, string reason, DateTimeOffset now) =>
+        s.Command("""
+            UPDATE runs SET state = $state, reason = $reason, finished_at = $now
+            WHERE id = $run AND state = 'pending'
+            """)
+            .Bind("$run", runId)
+            .Bind("$state", state.Name())
+            .Bind("$reason", reason)
+            .Bind("$now", now)
+            .ExecuteNonQuery() == 1;
+
+    public static int Interrupt(SqlSession s, IReadOnlyList<Interruption> items, DateTimeOffset now)
+    {
+        var applied = 0;
+        foreach (var item in items)
+        {
+            string job;
+            long slot;
+            long attempt;
+            string? session;
+            using (var reader = s.Command("""
+                UPDATE runs SET state = 'interrupted', reason = $reason, finished_at = $now
+                WHERE id = $run AND state = 'running' AND incarnation_id = $owner
+                RETURNING job, slot, attempt, session
+                """)
+                .Bind("$run", item.RunId)
+                .Bind("$owner", item.OwnerIncarnationId)
+                .Bind("$reason", item.Reason)
+                .Bind("$now", now)
+                .ExecuteReader())
+            {
+                if (!reader.Read())
+                {
+                    continue;
+                }
+
+                job = reader.GetString(0);
+                slot = reader.GetInt64(1);
+                attempt = reader.GetInt64(2);
+                session = reader.GetNullableString(3);
+            }
+
+            applied++;
+            if (item.RetryNotBefore is { } notBefore)
+            {
+                s.Command("""
+                    INSERT INTO runs (job, slot, attempt, state, "trigger", created_at, not_before, session, resumed)
+                    VALUES ($job, $slot, $attempt, 'pending', 'retry', $now, $not_before, $session, 1)
+                    ON CONFLICT (job, slot, attempt) DO NOTHING
+                    """)
+                    .Bind("$job", job)
+                    .Bind("$slot", slot)
+                    .Bind("$attempt", attempt + 1)
+                    .Bind("$now", now)
+                    .Bind("$not_before", notBefore)
+                    .Bind("$session", session)
+                    .ExecuteNonQuery();
+            }
+        }
+
+        return applied;
+    }
+}

@@ -1,0 +1,6 @@
+namespace Vigil.Storage.Sqlite.Tests;
+
+internal sealed class FixedTimeProvider(DateTimeOffset now) : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => now;
+}
