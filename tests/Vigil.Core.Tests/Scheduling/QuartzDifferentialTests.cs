@@ -33,8 +33,9 @@ namespace Vigil.Core.Tests.Scheduling;
 //     (it reads the clock). Occurrences after 2100 are not compared.
 //   - Daylight saving: Vigil follows Cronos (a time in a spring-forward gap fires at the end of the gap;
 //     a repeated time fires once, on its first pass; interval expressions fire through both passes of a
-//     repeated hour). Quartz fires a gap time one hour late (the offset before the gap is applied to it)
-//     and skips the second pass of a repeated hour even for interval expressions. Random comparison
+//     repeated hour). Quartz reads a gap time with the offset from before the gap (02:30 in Berlin on
+//     the spring-forward night fires at 03:30 CEST, Vigil at 03:00) and skips the second pass of a
+//     repeated hour even for interval expressions. Random comparison
 //     therefore runs only in zones without DST; the Berlin tests below pin both behaviours.
 // Quartz quirks, excluded from generation and pinned below:
 //   - A step after a name is ignored: "MON-FRI/2" is every weekday, "MAR/2" is March only.
