@@ -20,6 +20,9 @@ internal sealed partial class DaemonHost : IDisposable
 {
     private static readonly TimeSpan ReloadDebounce = TimeSpan.FromMilliseconds(300);
 
+    /// <summary>A second stop signal interrupts the drain only if it comes at least this long after the first.</summary>
+    private static readonly TimeSpan SecondSignalAfter = TimeSpan.FromMilliseconds(500);
+
     private readonly VigilConfig _initial;
     private readonly CliContext _context;
     private readonly ILogger _logger;
@@ -28,6 +31,7 @@ internal sealed partial class DaemonHost : IDisposable
     private readonly List<IDisposable> _disposables = [];
     private VigilEngine? _engine;
     private int _stopSignals;
+    private long _firstStopTicks;
 
     private DaemonHost(VigilConfig config, CliContext context, ILogger logger)
     {
@@ -57,6 +61,7 @@ internal sealed partial class DaemonHost : IDisposable
     private async Task<int> RunAsync()
     {
         var time = _context.Time;
+        using var daemonLock = LocalLedger.LockDataDirectory(_initial);
         var store = await LocalLedger.OpenAsync(_initial, time, CancellationToken.None).ConfigureAwait(false);
         await using (store.ConfigureAwait(false))
         {
@@ -101,10 +106,18 @@ internal sealed partial class DaemonHost : IDisposable
 
     private void RequestStop(string why)
     {
+        var now = _context.Time.GetUtcNow().UtcTicks;
         if (Interlocked.Increment(ref _stopSignals) == 1)
         {
+            Interlocked.Exchange(ref _firstStopTicks, now);
             LogStopRequested(_logger, why);
             _stop.Cancel();
+        }
+        else if (now - Interlocked.Read(ref _firstStopTicks) < SecondSignalAfter.Ticks)
+        {
+            // One stop delivered twice (to the process and to its group, as some supervisors do)
+            // is not an operator asking for an immediate stop.
+            LogDuplicateStop(_logger, why);
         }
         else
         {
@@ -199,6 +212,9 @@ internal sealed partial class DaemonHost : IDisposable
 
     [LoggerMessage(203, LogLevel.Warning, "{Why} again: interrupting the drain")]
     private static partial void LogSecondStop(ILogger logger, string why);
+
+    [LoggerMessage(206, LogLevel.Information, "{Why} again within 500 ms: taken as the same stop request")]
+    private static partial void LogDuplicateStop(ILogger logger, string why);
 
     [LoggerMessage(204, LogLevel.Error, "Config not reloaded ({Why}): {Error}")]
     private static partial void LogReloadFailed(ILogger logger, string why, string error);

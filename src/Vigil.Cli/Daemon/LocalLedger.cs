@@ -13,6 +13,49 @@ internal static class LocalLedger
     /// <summary>The file whose creation asks the daemon to drain (written by <c>vigil drain</c>).</summary>
     public const string DrainFile = "drain-request";
 
+    /// <summary>The file a running daemon holds an exclusive lock on.</summary>
+    public const string LockFile = "daemon.lock";
+
+    /// <summary>
+    /// Takes the data directory's daemon lock, so two daemons never share a ledger (the second would
+    /// take the first one's running runs for a crashed incarnation's and interrupt them). The lock is
+    /// released by the kernel when the process dies, however it dies.
+    /// </summary>
+    public static FileStream LockDataDirectory(VigilConfig config)
+    {
+        Directory.CreateDirectory(config.DataDir);
+        var path = Path.Combine(config.DataDir, LockFile);
+        try
+        {
+            var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            stream.SetLength(0);
+            var pid = System.Text.Encoding.ASCII.GetBytes(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n");
+            stream.Write(pid);
+            stream.Flush();
+            return stream;
+        }
+        catch (IOException)
+        {
+            var holder = ReadPid(path);
+            throw new UsageException($"another vigil daemon{(holder is null ? string.Empty : $" (pid {holder})")} is running with data dir {config.DataDir}");
+        }
+    }
+
+    private static string? ReadPid(string path)
+    {
+        try
+        {
+            using var reader = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var text = new StreamReader(reader);
+            var line = text.ReadLine()?.Trim();
+            return string.IsNullOrEmpty(line) ? null : line;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Opens (creating if needed) and migrates the store.</summary>
     public static async Task<IRunStore> OpenAsync(VigilConfig config, TimeProvider time, CancellationToken cancellationToken)
     {

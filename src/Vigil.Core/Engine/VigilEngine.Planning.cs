@@ -29,7 +29,9 @@ public sealed partial class VigilEngine
             try
             {
                 definition = JobCodec.Deserialize(job.Definition);
-                schedule = Schedule.Parse(definition.Schedule, TimeZones.Find(definition.TimeZone), definition.Anchor ?? job.CreatedAt);
+                // An every-grid without an anchor is anchored at the job's creation, on a whole second.
+                var anchor = definition.Anchor ?? job.CreatedAt.AddTicks(-(job.CreatedAt.UtcTicks % TimeSpan.TicksPerSecond));
+                schedule = Schedule.Parse(definition.Schedule, TimeZones.Find(definition.TimeZone), anchor);
             }
             catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException or System.Text.Json.JsonException or NullReferenceException)
             {

@@ -16,6 +16,8 @@ namespace Vigil.Scheduling;
 /// </remarks>
 internal sealed class CronSchedule : Schedule
 {
+    private static readonly long MaxUtcTicks = DateTime.MaxValue.Ticks;
+
     private readonly CronExpression _cron;
     private readonly ZoneRules _rules;
 
@@ -94,7 +96,8 @@ internal sealed class CronSchedule : Schedule
             }
         }
 
-        var searchLocal = afterUtcTicks + offset + 1;
+        // Local times before year 1 cannot be represented (a negative offset at the very start of time).
+        var searchLocal = Math.Max(afterUtcTicks + offset + 1, 0);
         while (true)
         {
             var local = _cron.NextLocal(searchLocal);
@@ -104,8 +107,14 @@ internal sealed class CronSchedule : Schedule
             }
 
             var utc = local - offset;
-            if (_rules.IsFixed || !_rules.TryFindTransition(Math.Max(segmentStart, afterUtcTicks), utc, out var transition))
+            if (_rules.IsFixed || !_rules.TryFindTransition(Math.Max(segmentStart, afterUtcTicks), Math.Min(utc, MaxUtcTicks), out var transition))
             {
+                if (utc > MaxUtcTicks)
+                {
+                    // The local time exists, but its instant lies past the end of DateTimeOffset.
+                    return -1;
+                }
+
                 if (local < repeatedUntilLocal && !_cron.IsInterval)
                 {
                     // Second pass of a repeated range: fixed times already fired on the first pass.

@@ -53,7 +53,14 @@ public static class Iso
             return false;
         }
 
-        instant = new DateTimeOffset(ZoneRules.For(zone).LocalToUtcFirstPass(DateTime.SpecifyKind(local, DateTimeKind.Unspecified).Ticks), TimeSpan.Zero);
+        // A local time at either end of the calendar can denote an instant outside it (9999-12-31T23:00 in New York).
+        var utcTicks = ZoneRules.For(zone).LocalToUtcFirstPass(DateTime.SpecifyKind(local, DateTimeKind.Unspecified).Ticks);
+        if (utcTicks < 0 || utcTicks > DateTime.MaxValue.Ticks)
+        {
+            return false;
+        }
+
+        instant = new DateTimeOffset(utcTicks, TimeSpan.Zero);
         return true;
     }
 

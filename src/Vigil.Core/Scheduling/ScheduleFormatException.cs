@@ -9,7 +9,7 @@ public sealed class ScheduleFormatException : FormatException
 {
     /// <summary>Creates the exception for <paramref name="text"/> with a one-line <paramref name="reason"/>.</summary>
     public ScheduleFormatException(string text, string reason)
-        : base($"invalid schedule \"{text}\": {reason}")
+        : base($"invalid schedule \"{OneLine(text)}\": {OneLine(reason)}")
     {
         Text = text;
         Reason = reason;
@@ -34,4 +34,32 @@ public sealed class ScheduleFormatException : FormatException
 
     /// <summary>Why it failed, without the schedule text.</summary>
     public string Reason { get; }
+
+    /// <summary>
+    /// Escapes line breaks and other control characters (a tab stays) so that a schedule typed with a
+    /// stray newline still gives a one-line message.
+    /// </summary>
+    private static string OneLine(string value)
+    {
+        if (!value.Any(NeedsEscape))
+        {
+            return value;
+        }
+
+        var builder = new System.Text.StringBuilder(value.Length + 8);
+        foreach (var c in value)
+        {
+            _ = c switch
+            {
+                '\n' => builder.Append("\\n"),
+                '\r' => builder.Append("\\r"),
+                _ when NeedsEscape(c) => builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\u{(int)c:X4}"),
+                _ => builder.Append(c),
+            };
+        }
+
+        return builder.ToString();
+    }
+
+    private static bool NeedsEscape(char c) => c != '\t' && (char.IsControl(c) || c is '\u2028' or '\u2029');
 }

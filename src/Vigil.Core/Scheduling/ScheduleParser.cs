@@ -28,7 +28,13 @@ internal static class ScheduleParser
             return new OneShotSchedule(text, at, zone);
         }
 
-        if (char.IsAsciiDigit(trimmed[0]) && trimmed.Length >= 10 && trimmed[4] == '-')
+        if (trimmed.StartsWith("at ", StringComparison.OrdinalIgnoreCase) && StartsWithIsoDate(trimmed[3..].TrimStart()))
+        {
+            // A date after "at" is a one-shot with a bad date-time, not a phrase.
+            throw new ScheduleFormatException(text, "not a valid ISO-8601 date-time (e.g. 2026-12-01T09:00:00+01:00)");
+        }
+
+        if (StartsWithIsoDate(trimmed))
         {
             return Iso.TryParse(trimmed, zone, out var instant)
                 ? new OneShotSchedule(text, instant, zone)
@@ -82,6 +88,16 @@ internal static class ScheduleParser
 
         return true;
     }
+
+    /// <summary>
+    /// <c>yyyy-MM-dd</c> at the start: a one-shot. Checking the whole date shape (not just a dash at
+    /// index 4) keeps cron such as <c>0 10-18 * * *</c> or <c>30 1-3 * * *</c> out of the ISO path.
+    /// </summary>
+    private static bool StartsWithIsoDate(string text) =>
+        text.Length >= 10
+        && char.IsAsciiDigit(text[0]) && char.IsAsciiDigit(text[1]) && char.IsAsciiDigit(text[2]) && char.IsAsciiDigit(text[3])
+        && text[4] == '-' && char.IsAsciiDigit(text[5]) && char.IsAsciiDigit(text[6])
+        && text[7] == '-' && char.IsAsciiDigit(text[8]) && char.IsAsciiDigit(text[9]);
 
     private static string Shorten(string text) => text.Length <= 60 ? text : string.Concat(text.AsSpan(0, 57), "...");
 }

@@ -223,7 +223,9 @@ internal sealed class ZoneRules
 
     private long Offset(long utcTicks) => _zone.GetUtcOffset(new DateTime(utcTicks, DateTimeKind.Utc)).Ticks;
 
-    private static int Year(long utcTicks) => utcTicks <= 0 ? 1 : new DateTime(utcTicks).Year;
+    private static int Year(long utcTicks) => utcTicks <= 0 ? 1
+        : utcTicks >= DateTime.MaxValue.Ticks ? DateTime.MaxValue.Year
+        : new DateTime(utcTicks).Year;
 
     private sealed record YearRules(long OffsetAtStart, long[] At, long[] OffsetAfter);
 }
