@@ -104,6 +104,10 @@ internal sealed class EngineHarness : IAsyncDisposable
 
             // The manual clock jumps minutes or hours at once; the lease is not what these tests are about.
             Lease = TimeSpan.FromDays(30),
+
+            // No safety-net wake-ups: the loop must wake for each due instant by itself, and the
+            // timer it arms is exactly that instant (see AdvanceToTimerAsync).
+            MaxSleep = TimeSpan.FromDays(30),
         };
         options = configure?.Invoke(options) ?? options;
         var store = await SqliteRunStore.OpenAsync(LedgerPath, CancellationToken.None);
@@ -111,6 +115,16 @@ internal sealed class EngineHarness : IAsyncDisposable
         _instances.Add(instance);
         await instance.Engine.Ready.WaitAsync(Patience);
         return instance;
+    }
+
+    /// <summary>
+    /// Waits until the engine has armed a timer for <paramref name="instant"/> (it is waiting for it),
+    /// then moves the clock there: the engine reacts to the instant instead of racing the move.
+    /// </summary>
+    public async Task AdvanceToTimerAsync(DateTimeOffset instant)
+    {
+        await Clock.WaitForTimerAsync(instant, Patience);
+        Clock.AdvanceTo(instant);
     }
 
     public string LedgerPath => Path.Combine(Directory, LedgerFile);

@@ -57,7 +57,7 @@ public sealed class RecoveryTests : IAsyncLifetime
         Assert.True(attempts[1].Resumed);
         Assert.Equal(restartedAt.AddSeconds(30), attempts[1].NotBefore);
 
-        _harness.Clock.AdvanceTo(restartedAt.AddSeconds(30));
+        await _harness.AdvanceToTimerAsync(restartedAt.AddSeconds(30));
         var retry = await gate.NextAsync();
         Assert.Equal(2, retry.Context.Attempt);
         Assert.True(retry.Context.Resumed);
