@@ -1,5 +1,6 @@
 using Vigil.Jobs;
 using Vigil.Ledger;
+using Vigil.Planning;
 using Vigil.Scheduling;
 
 namespace Vigil.Engine;
@@ -44,6 +45,12 @@ public sealed partial class VigilEngine
                 continue;
             }
 
+            if (await LateReasonAsync(run, job, now, cancellationToken).ConfigureAwait(false) is { } late)
+            {
+                await ResolveAsync(run, RunState.Missed, late, now, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
             if (run.Attempt == 1 && run.Trigger is RunTrigger.Schedule or RunTrigger.CatchUp && job.Policies.After.Count > 0)
             {
                 var blocked = await UpstreamBlockAsync(job, run, cancellationToken).ConfigureAwait(false);
@@ -55,9 +62,19 @@ public sealed partial class VigilEngine
             }
 
             batchPerJob.TryGetValue(job.Name, out var inBatch);
-            if (_supervisor.CountFor(job.Name) + inBatch > 0 && !await OverlapAllowsAsync(job, run, now, cancellationToken).ConfigureAwait(false))
+            if (_supervisor.CountFor(job.Name) + inBatch > 0)
             {
-                continue;
+                // A catch-up backlog (catch_up: all) was due all at once: its slots run one after
+                // another rather than being skipped or queued as a slot that came due during a run.
+                if (run.Trigger == RunTrigger.CatchUp && job.Policies.Overlap != OverlapPolicy.Allow)
+                {
+                    continue;
+                }
+
+                if (!await OverlapAllowsAsync(job, run, now, cancellationToken).ConfigureAwait(false))
+                {
+                    continue;
+                }
             }
 
             if (job.QueuedRunId == run.Id)
@@ -101,6 +118,27 @@ public sealed partial class VigilEngine
                     break;
             }
         }
+    }
+
+    /// <summary>
+    /// Why a pending run may no longer start, or null: a retry whose window closed while it waited,
+    /// or a slot an earlier incarnation left pending that catch-up would not run now.
+    /// </summary>
+    private async Task<string?> LateReasonAsync(RunRecord run, JobRuntime job, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (run.Trigger == RunTrigger.Retry)
+        {
+            var attempts = await _store.ListAttemptsAsync(run.Job, run.Slot, cancellationToken).ConfigureAwait(false);
+            var manual = attempts.Count > 0 && attempts[0].Trigger == RunTrigger.Manual;
+            return now >= RetryDecider.WindowEnd(run.Slot, manual, job.Policies.Retry, job.Schedule) ? RetryDecider.WindowClosedBeforeStart : null;
+        }
+
+        if (run.Attempt == 1 && run.Trigger is RunTrigger.Schedule or RunTrigger.CatchUp && run.CreatedAt < _incarnation!.StartedAt)
+        {
+            return CatchUpPlanner.DecideLeftover(run.Slot, job.Cursor, job.Policies, job.Grace, now);
+        }
+
+        return null;
     }
 
     /// <summary>Why an <c>after:</c> upstream blocks this run, or null when every upstream's latest earlier slot succeeded.</summary>
