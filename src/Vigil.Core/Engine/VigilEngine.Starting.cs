@@ -92,13 +92,32 @@ public sealed partial class VigilEngine
         }
 
         // Claims go to the ledger together (one group commit); each action starts only after its
-        // own running mark is committed.
+        // own running mark is committed. A claim that committed must be followed by its start, so
+        // claims are not cancelled, and a claim that failed does not keep the others from starting:
+        // a run marked running that nobody supervises would never be finished (G3).
         var startedAt = _time.GetUtcNow();
-        var claims = toClaim.Select(c => _store.ClaimAsync(c.Run.Id, _incarnation!, startedAt, startedAt + c.Job.Policies.Timeout, cancellationToken)).ToList();
-        var results = await Task.WhenAll(claims).ConfigureAwait(false);
-        for (var i = 0; i < results.Length; i++)
+        var claims = toClaim.Select(c => _store.ClaimAsync(c.Run.Id, _incarnation!, startedAt, startedAt + c.Job.Policies.Timeout, CancellationToken.None)).ToList();
+        try
         {
-            switch (results[i])
+            await Task.WhenAll(claims).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Each claim's outcome is examined below.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+
+        Exception? failure = null;
+        var leaseLost = false;
+        for (var i = 0; i < claims.Count; i++)
+        {
+            if (!claims[i].IsCompletedSuccessfully)
+            {
+                failure ??= claims[i].Exception?.InnerException ?? new OperationCanceledException();
+                continue;
+            }
+
+            switch (claims[i].Result)
             {
                 case ClaimResult.Claimed:
                     var (run, job) = toClaim[i];
@@ -113,10 +132,22 @@ public sealed partial class VigilEngine
                     _supervisor.Start(claimed, job, startedAt, startedAt + job.Policies.Timeout);
                     break;
                 case ClaimResult.LeaseLost:
-                    throw new LeaseLostException();
+                    leaseLost = true;
+                    break;
                 default:
                     break;
             }
+        }
+
+        if (leaseLost)
+        {
+            throw new LeaseLostException();
+        }
+
+        if (failure is not null)
+        {
+            // The loop logs it and tries again after a pause; the runs not claimed are still pending.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         }
     }
 

@@ -17,13 +17,16 @@ internal class CrashableStore : DispatchProxy
 #pragma warning restore CA1852
 {
     private IRunStore? _inner;
+    private Func<string, object?[], Exception?>? _fault;
     private volatile bool _crashed;
 
-    public static IRunStore Wrap(IRunStore inner, out Action crash)
+    /// <summary>Wraps <paramref name="inner"/>; <paramref name="fault"/> may fail single calls (by method name and arguments).</summary>
+    public static IRunStore Wrap(IRunStore inner, Func<string, object?[], Exception?>? fault, out Action crash)
     {
         var proxy = Create<IRunStore, CrashableStore>();
         var self = (CrashableStore)(object)proxy;
         self._inner = inner;
+        self._fault = fault;
         crash = () => self._crashed = true;
         return proxy;
     }
@@ -36,6 +39,11 @@ internal class CrashableStore : DispatchProxy
             throw new InvalidOperationException("the process owning this ledger connection died");
         }
 
+        if (_fault?.Invoke(targetMethod.Name, args ?? []) is { } fault)
+        {
+            return Faulted(targetMethod.ReturnType, fault);
+        }
+
         try
         {
             return targetMethod.Invoke(_inner, args);
@@ -45,5 +53,17 @@ internal class CrashableStore : DispatchProxy
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
             throw;
         }
+    }
+
+    /// <summary>A task of <paramref name="returnType"/> (Task or Task&lt;T&gt;) that failed with <paramref name="fault"/>.</summary>
+    private static object Faulted(Type returnType, Exception fault)
+    {
+        if (returnType == typeof(Task))
+        {
+            return Task.FromException(fault);
+        }
+
+        var fromException = typeof(Task).GetMethods().Single(m => m.Name == nameof(Task.FromException) && m.IsGenericMethod);
+        return fromException.MakeGenericMethod(returnType.GetGenericArguments()[0]).Invoke(null, [fault])!;
     }
 }

@@ -95,7 +95,9 @@ internal sealed class EngineHarness : IAsyncDisposable
     }
 
     /// <summary>Starts an engine (a new incarnation) on the ledger and waits until its recovery is done.</summary>
-    public async Task<EngineInstance> StartAsync(Func<EngineOptions, EngineOptions>? configure = null)
+    /// <param name="configure">Changes to the engine's options.</param>
+    /// <param name="fault">Fails single ledger calls of this engine: given the method name and arguments, the exception to fail with, or null.</param>
+    public async Task<EngineInstance> StartAsync(Func<EngineOptions, EngineOptions>? configure = null, Func<string, object?[], Exception?>? fault = null)
     {
         var options = new EngineOptions
         {
@@ -111,7 +113,7 @@ internal sealed class EngineHarness : IAsyncDisposable
         };
         options = configure?.Invoke(options) ?? options;
         var store = await SqliteRunStore.OpenAsync(LedgerPath, CancellationToken.None);
-        var instance = new EngineInstance(store, options, Clock, Handlers);
+        var instance = new EngineInstance(store, options, Clock, Handlers, fault);
         _instances.Add(instance);
         await instance.Engine.Ready.WaitAsync(Patience);
         return instance;

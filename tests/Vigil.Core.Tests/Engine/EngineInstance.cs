@@ -14,11 +14,11 @@ internal sealed class EngineInstance : IAsyncDisposable
     private readonly Action _crash;
     private readonly ManualTimeProvider _clock;
 
-    public EngineInstance(SqliteRunStore store, EngineOptions options, ManualTimeProvider clock, HandlerRegistry handlers)
+    public EngineInstance(SqliteRunStore store, EngineOptions options, ManualTimeProvider clock, HandlerRegistry handlers, Func<string, object?[], Exception?>? fault)
     {
         _store = store;
         _clock = clock;
-        var ledger = CrashableStore.Wrap(store, out _crash);
+        var ledger = CrashableStore.Wrap(store, fault, out _crash);
         Engine = VigilEngine.Create(ledger, options, clock, handlers);
         Running = Task.Run(() => Engine.RunAsync(_stop.Token));
     }
