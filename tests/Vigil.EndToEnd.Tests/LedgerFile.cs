@@ -82,7 +82,7 @@ internal sealed class LedgerFile(string path)
         var deadline = TimeProvider.System.GetTimestamp() + (long)(patience.TotalSeconds * TimeProvider.System.TimestampFrequency);
         while (true)
         {
-            var runs = Runs();
+            var runs = RunsOnceCreated();
             if (condition(runs))
             {
                 return runs;
@@ -94,6 +94,19 @@ internal sealed class LedgerFile(string path)
             }
 
             await Task.Delay(PollInterval);
+        }
+    }
+
+    /// <summary>The runs, or none while the daemon has not created the schema yet.</summary>
+    private IReadOnlyList<RunRow> RunsOnceCreated()
+    {
+        try
+        {
+            return Runs();
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 1 && e.Message.Contains("no such table", StringComparison.Ordinal))
+        {
+            return [];
         }
     }
 
