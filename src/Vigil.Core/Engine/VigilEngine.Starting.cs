@@ -1,5 +1,6 @@
 using Vigil.Jobs;
 using Vigil.Ledger;
+using Vigil.Planning;
 using Vigil.Scheduling;
 
 namespace Vigil.Engine;
@@ -44,6 +45,12 @@ public sealed partial class VigilEngine
                 continue;
             }
 
+            if (await LateReasonAsync(run, job, now, cancellationToken).ConfigureAwait(false) is { } late)
+            {
+                await ResolveAsync(run, RunState.Missed, late, now, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
             if (run.Attempt == 1 && run.Trigger is RunTrigger.Schedule or RunTrigger.CatchUp && job.Policies.After.Count > 0)
             {
                 var blocked = await UpstreamBlockAsync(job, run, cancellationToken).ConfigureAwait(false);
@@ -55,9 +62,19 @@ public sealed partial class VigilEngine
             }
 
             batchPerJob.TryGetValue(job.Name, out var inBatch);
-            if (_supervisor.CountFor(job.Name) + inBatch > 0 && !await OverlapAllowsAsync(job, run, now, cancellationToken).ConfigureAwait(false))
+            if (_supervisor.CountFor(job.Name) + inBatch > 0)
             {
-                continue;
+                // A catch-up backlog (catch_up: all) was due all at once: its slots run one after
+                // another rather than being skipped or queued as a slot that came due during a run.
+                if (run.Trigger == RunTrigger.CatchUp && job.Policies.Overlap != OverlapPolicy.Allow)
+                {
+                    continue;
+                }
+
+                if (!await OverlapAllowsAsync(job, run, now, cancellationToken).ConfigureAwait(false))
+                {
+                    continue;
+                }
             }
 
             if (job.QueuedRunId == run.Id)
@@ -75,13 +92,32 @@ public sealed partial class VigilEngine
         }
 
         // Claims go to the ledger together (one group commit); each action starts only after its
-        // own running mark is committed.
+        // own running mark is committed. A claim that committed must be followed by its start, so
+        // claims are not cancelled, and a claim that failed does not keep the others from starting:
+        // a run marked running that nobody supervises would never be finished (G3).
         var startedAt = _time.GetUtcNow();
-        var claims = toClaim.Select(c => _store.ClaimAsync(c.Run.Id, _incarnation!, startedAt, startedAt + c.Job.Policies.Timeout, cancellationToken)).ToList();
-        var results = await Task.WhenAll(claims).ConfigureAwait(false);
-        for (var i = 0; i < results.Length; i++)
+        var claims = toClaim.Select(c => _store.ClaimAsync(c.Run.Id, _incarnation!, startedAt, startedAt + c.Job.Policies.Timeout, CancellationToken.None)).ToList();
+        try
         {
-            switch (results[i])
+            await Task.WhenAll(claims).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Each claim's outcome is examined below.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+
+        Exception? failure = null;
+        var leaseLost = false;
+        for (var i = 0; i < claims.Count; i++)
+        {
+            if (!claims[i].IsCompletedSuccessfully)
+            {
+                failure ??= claims[i].Exception?.InnerException ?? new OperationCanceledException();
+                continue;
+            }
+
+            switch (claims[i].Result)
             {
                 case ClaimResult.Claimed:
                     var (run, job) = toClaim[i];
@@ -96,11 +132,44 @@ public sealed partial class VigilEngine
                     _supervisor.Start(claimed, job, startedAt, startedAt + job.Policies.Timeout);
                     break;
                 case ClaimResult.LeaseLost:
-                    throw new LeaseLostException();
+                    leaseLost = true;
+                    break;
                 default:
                     break;
             }
         }
+
+        if (leaseLost)
+        {
+            throw new LeaseLostException();
+        }
+
+        if (failure is not null)
+        {
+            // The loop logs it and tries again after a pause; the runs not claimed are still pending.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+    }
+
+    /// <summary>
+    /// Why a pending run may no longer start, or null: a retry whose window closed while it waited,
+    /// or a slot an earlier incarnation left pending that catch-up would not run now.
+    /// </summary>
+    private async Task<string?> LateReasonAsync(RunRecord run, JobRuntime job, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (run.Trigger == RunTrigger.Retry)
+        {
+            var attempts = await _store.ListAttemptsAsync(run.Job, run.Slot, cancellationToken).ConfigureAwait(false);
+            var manual = attempts.Count > 0 && attempts[0].Trigger == RunTrigger.Manual;
+            return now >= RetryDecider.WindowEnd(run.Slot, manual, job.Policies.Retry, job.Schedule) ? RetryDecider.WindowClosedBeforeStart : null;
+        }
+
+        if (run.Attempt == 1 && run.Trigger is RunTrigger.Schedule or RunTrigger.CatchUp && run.CreatedAt < _incarnation!.StartedAt)
+        {
+            return CatchUpPlanner.DecideLeftover(run.Slot, job.Cursor, job.Policies, job.Grace, now);
+        }
+
+        return null;
     }
 
     /// <summary>Why an <c>after:</c> upstream blocks this run, or null when every upstream's latest earlier slot succeeded.</summary>

@@ -73,6 +73,39 @@ internal static class CatchUpPlanner
         }
     }
 
+    /// <summary>
+    /// Decides about a slot an earlier incarnation materialized but never started (it waited for a
+    /// concurrency slot, a session or the overlap queue when that process stopped). It fell due in
+    /// downtime like the slots planned after it, so <c>catch_up</c> applies to it as well; without
+    /// this, a slot left pending would run however late, and ahead of the newer slot catch-up chose.
+    /// Returns why it is missed, or null when it may still run.
+    /// </summary>
+    /// <param name="slot">The leftover slot.</param>
+    /// <param name="latestPlanned">The job's latest materialized slot (the planner's cursor).</param>
+    /// <param name="policies">The job's policies.</param>
+    /// <param name="grace">The job's effective grace.</param>
+    /// <param name="now">Now.</param>
+    public static string? DecideLeftover(DateTimeOffset slot, DateTimeOffset latestPlanned, JobPolicies policies, TimeSpan grace, DateTimeOffset now)
+    {
+        switch (policies.CatchUp)
+        {
+            case CatchUpPolicy.All:
+                return null;
+            case CatchUpPolicy.None:
+                return "the daemon was down before the slot could start (catch_up: none)";
+            default:
+                var lateness = now - slot;
+                if (lateness > grace)
+                {
+                    return $"the daemon was down before the slot could start and came back {Duration.Format(Truncate(lateness))} later, past grace {Duration.Format(grace)}";
+                }
+
+                return latestPlanned > slot
+                    ? "the daemon was down before the slot could start; a later slot ran instead (catch_up: latest)"
+                    : null;
+        }
+    }
+
     private static SlotDecision Latest(IReadOnlyList<DateTimeOffset> due, int index, int newest, TimeSpan grace, DateTimeOffset now, DateTimeOffset incarnationStart)
     {
         var slot = due[index];
