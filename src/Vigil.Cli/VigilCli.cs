@@ -35,6 +35,7 @@ internal static class VigilCli
         root.Subcommands.Add(new JobsCommand(context));
         root.Subcommands.Add(new RunsCommand(context));
         root.Subcommands.Add(new DrainCommand(context));
+        root.Subcommands.Add(new BenchCommand(context));
         return root;
     }
 
