@@ -14,6 +14,8 @@ namespace Vigil.Benchmarks;
 /// averaged over the set.
 /// </remarks>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class NextOccurrenceBenchmarks
 {
     private const int InstantCount = 64;

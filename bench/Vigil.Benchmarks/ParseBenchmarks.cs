@@ -6,6 +6,8 @@ namespace Vigil.Benchmarks;
 
 /// <summary>Parsing: Vigil's <see cref="Schedule.Parse"/> (to a schedule bound to a zone) against <c>new Quartz.CronExpression(...)</c>.</summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class ParseBenchmarks
 {
     private TimeZoneInfo _zone = TimeZoneInfo.Utc;

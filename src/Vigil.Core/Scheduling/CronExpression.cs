@@ -45,8 +45,9 @@ internal sealed class CronExpression
     /// <summary>The first local time (ticks, whole seconds) at or after <paramref name="startLocal"/> that matches, or -1.</summary>
     public long NextLocal(long startLocal)
     {
-        // Round up to a whole second.
-        var remainder = startLocal % TimeSpan.TicksPerSecond;
+        // Round up to a whole second. (Local ticks are never negative; unsigned division by a
+        // constant is a multiply and a shift, where signed division needs fix-ups.)
+        var remainder = (long)((ulong)startLocal % TimeSpan.TicksPerSecond);
         if (remainder != 0)
         {
             startLocal += TimeSpan.TicksPerSecond - remainder;
@@ -59,10 +60,10 @@ internal sealed class CronExpression
 
         var date = new DateTime(startLocal);
         date.Deconstruct(out int year, out int month, out int day);
-        var timeOfDay = startLocal % TimeSpan.TicksPerDay;
-        var hour = (int)(timeOfDay / TimeSpan.TicksPerHour);
-        var minute = (int)(timeOfDay / TimeSpan.TicksPerMinute % 60);
-        var second = (int)(timeOfDay / TimeSpan.TicksPerSecond % 60);
+        var secondOfDay = (uint)((ulong)startLocal % TimeSpan.TicksPerDay / TimeSpan.TicksPerSecond);
+        var hour = (int)(secondOfDay / 3600);
+        var minute = (int)(secondOfDay / 60 % 60);
+        var second = (int)(secondOfDay % 60);
 
         var lastYear = Math.Min(year + SearchYears, 9999);
         var f = Fields;

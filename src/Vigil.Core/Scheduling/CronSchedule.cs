@@ -88,7 +88,8 @@ internal sealed class CronSchedule : Schedule
         var segmentStart = afterUtcTicks;
         var repeatedUntilLocal = long.MinValue;
         long quietUntil;
-        if (_rules.TryLocate(afterUtcTicks, out var location))
+        ZoneLocation location;
+        if (_rules.TryLocate(afterUtcTicks, out location))
         {
             offset = location.Offset;
             quietUntil = location.NextAt;
@@ -105,6 +106,7 @@ internal sealed class CronSchedule : Schedule
         {
             offset = _rules.OffsetAt(afterUtcTicks);
             quietUntil = long.MinValue;
+            location = default;
             if (_rules.TryFindLastTransition(afterUtcTicks, TimeSpan.TicksPerDay, out var previous))
             {
                 segmentStart = previous.At;
@@ -126,7 +128,25 @@ internal sealed class CronSchedule : Schedule
             }
 
             var utc = local - offset;
-            if (utc < quietUntil || _rules.IsFixed || !_rules.TryFindTransition(Math.Max(segmentStart, afterUtcTicks), Math.Min(utc, MaxUtcTicks), out var transition))
+            Transition transition;
+            bool crossed;
+            if (utc < quietUntil || _rules.IsFixed)
+            {
+                transition = default;
+                crossed = false;
+            }
+            else if (location.HasNext)
+            {
+                // The candidate is at or past the next transition, which the look-up already found.
+                transition = location.Next;
+                crossed = true;
+            }
+            else
+            {
+                crossed = _rules.TryFindTransition(Math.Max(segmentStart, afterUtcTicks), Math.Min(utc, MaxUtcTicks), out transition);
+            }
+
+            if (!crossed)
             {
                 if (utc > MaxUtcTicks)
                 {
@@ -164,7 +184,15 @@ internal sealed class CronSchedule : Schedule
 
             offset = transition.OffsetAfter;
             segmentStart = transition.At;
-            quietUntil = long.MinValue;
+            if (_rules.TryLocate(transition.At, out location))
+            {
+                quietUntil = location.NextAt;
+            }
+            else
+            {
+                quietUntil = long.MinValue;
+                location = default;
+            }
         }
     }
 }

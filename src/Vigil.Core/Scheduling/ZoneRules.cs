@@ -134,8 +134,8 @@ internal sealed class ZoneRules
     /// <summary>
     /// Everything the start of a search needs, in one table look-up: the offset in force at
     /// <paramref name="utcTicks"/> (as <see cref="OffsetAt"/>), the last transition at or before it
-    /// (in its year or the previous one), and the instant of the next transition after it (or an
-    /// instant before which there is none).
+    /// (in its year or the previous one), and the next transition after it (or an instant before
+    /// which there is none).
     /// </summary>
     /// <remarks>
     /// <see cref="CronSchedule"/> calls this once per search instead of <see cref="OffsetAt"/>,
@@ -148,7 +148,7 @@ internal sealed class ZoneRules
         location = default;
         if (_fixed)
         {
-            location = new ZoneLocation(_fixedOffset, false, default, long.MaxValue);
+            location = new ZoneLocation(_fixedOffset, false, default, false, default, long.MaxValue);
             return true;
         }
 
@@ -184,19 +184,33 @@ internal sealed class ZoneRules
             }
         }
 
-        long next;
+        // The next transition: later this year, or the first of the next year. A year without
+        // any gives only a bound: no transition before its end.
+        var hasNext = true;
+        Transition next;
+        long nextAt;
         if (index + 1 < at.Length)
         {
-            next = at[index + 1];
+            next = new Transition(at[index + 1], index < 0 ? rules.OffsetAtStart : rules.OffsetAfter[index], rules.OffsetAfter[index + 1]);
+            nextAt = next.At;
         }
         else
         {
-            // None left this year: the first of the next year, or, if it has none, its end.
             var after = Get(year + 1);
-            next = after.At.Length > 0 ? after.At[0] : after.End;
+            if (after.At.Length > 0)
+            {
+                next = new Transition(after.At[0], after.OffsetAtStart, after.OffsetAfter[0]);
+                nextAt = next.At;
+            }
+            else
+            {
+                hasNext = false;
+                next = default;
+                nextAt = after.End;
+            }
         }
 
-        location = new ZoneLocation(index < 0 ? rules.OffsetAtStart : rules.OffsetAfter[index], hasPrevious, previous, next);
+        location = new ZoneLocation(index < 0 ? rules.OffsetAtStart : rules.OffsetAfter[index], hasPrevious, previous, hasNext, next, nextAt);
         return true;
     }
 
@@ -303,8 +317,10 @@ internal sealed class ZoneRules
 /// <param name="Offset">The offset in force (ticks).</param>
 /// <param name="HasPrevious">Whether <paramref name="Previous"/> holds a transition.</param>
 /// <param name="Previous">The last transition at or before the instant (in its year or the previous one).</param>
-/// <param name="NextAt">No transition happens after the instant and before this one (UTC ticks).</param>
-internal readonly record struct ZoneLocation(long Offset, bool HasPrevious, Transition Previous, long NextAt);
+/// <param name="HasNext">Whether <paramref name="Next"/> holds a transition.</param>
+/// <param name="Next">The first transition after the instant (in its year or the next one), as <see cref="ZoneRules.TryFindTransition"/> gives it.</param>
+/// <param name="NextAt">No transition happens after the instant and before this one (UTC ticks): <paramref name="Next"/>'s instant, or a bound when there is none.</param>
+internal readonly record struct ZoneLocation(long Offset, bool HasPrevious, Transition Previous, bool HasNext, Transition Next, long NextAt);
 
 /// <summary>A change of UTC offset at instant <see cref="At"/> (UTC ticks).</summary>
 internal readonly record struct Transition(long At, long OffsetBefore, long OffsetAfter)

@@ -42,12 +42,13 @@ public class ZoneRulesTests
                 Assert.Equal(last, location.Previous);
             }
 
-            // No transition strictly between the instant and NextAt; if NextAt is one, it is found.
+            // No transition strictly between the instant and NextAt; Next is the one found at NextAt.
             Assert.True(location.NextAt > utc);
             Assert.False(rules.TryFindTransition(utc, location.NextAt - 1, out _));
-            if (rules.TryFindTransition(utc, location.NextAt, out var next))
+            if (location.HasNext)
             {
-                Assert.Equal(location.NextAt, next.At);
+                Assert.True(rules.TryFindTransition(utc, location.NextAt, out var next));
+                Assert.Equal(next, location.Next);
             }
         }
     }
