@@ -100,6 +100,14 @@ internal sealed class TortureAudit(IReadOnlyList<TortureJob> jobs, LedgerFile le
             poisonGuarded += AuditAttempts(policy[job], schedule: ScheduleOf(stored[job]), slot, attempts);
         }
 
+        // A clean stop leaves nothing running: recovery never has to interrupt a run of an incarnation that stopped cleanly.
+        var clean = incarnations.Where(i => i.CleanStop).Select(i => i.Id).ToHashSet();
+        foreach (var recovered in rows.Where(r => r.State == "interrupted" && r.IncarnationId is { } owner && clean.Contains(owner)
+            && (r.Reason?.StartsWith(ProcessDied, StringComparison.Ordinal) == true || r.Reason?.StartsWith("killed during drain", StringComparison.Ordinal) == true)))
+        {
+            Check(false, $"{LedgerFile.Describe(recovered)}: left running by incarnation {recovered.IncarnationId}, which recorded a clean stop");
+        }
+
         Check(rows.All(r => r.State != "running"), $"runs still running after the clean stop: {string.Join(", ", rows.Where(r => r.State == "running").Select(LedgerFile.Describe))}");
         var late = AuditEffects(rowByAttempt);
         var integrity = ledger.IntegrityCheck();

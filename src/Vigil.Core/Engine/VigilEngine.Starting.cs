@@ -36,7 +36,7 @@ public sealed partial class VigilEngine
 
         var resolvedBefore = _resolved;
 
-        var toClaim = new List<(RunRecord Run, JobRuntime Job)>();
+        var toClaim = new List<(RunRecord Run, JobRuntime Job, DateTimeOffset? StartBy)>();
         var batchPerJob = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var run in pending)
         {
@@ -57,9 +57,10 @@ public sealed partial class VigilEngine
                 continue;
             }
 
-            if (await LateReasonAsync(run, job, now, cancellationToken).ConfigureAwait(false) is { } late)
+            var startBy = await StartByAsync(run, job, cancellationToken).ConfigureAwait(false);
+            if (startBy is { } startLimit && now >= startLimit)
             {
-                await ResolveAsync(run, RunState.Missed, late, now, cancellationToken).ConfigureAwait(false);
+                await ResolveAsync(run, RunState.Missed, LateReason(run, job, now), now, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
@@ -95,7 +96,7 @@ public sealed partial class VigilEngine
             }
 
             batchPerJob[job.Name] = inBatch + 1;
-            toClaim.Add((run, job));
+            toClaim.Add((run, job, startBy));
         }
 
         // A full page that made progress may have more due runs behind it: go round again rather
@@ -114,11 +115,15 @@ public sealed partial class VigilEngine
         // own running mark is committed. A claim that committed must be followed by its start, so
         // claims are not cancelled, and a claim that failed does not keep the others from starting:
         // a run marked running that nobody supervises would never be finished (G3).
+        // The start-by limits are checked again against the instant the claims carry: the checks
+        // above may have waited on the ledger, and a retry must not start after its window closed.
         var startedAt = _time.GetUtcNow();
+        var late = toClaim.Where(c => startedAt >= c.StartBy).ToList();
+        toClaim.RemoveAll(c => startedAt >= c.StartBy);
         var claims = new Task<ClaimResult>[toClaim.Count];
         for (var i = 0; i < claims.Length; i++)
         {
-            var (run, job) = toClaim[i];
+            var (run, job, _) = toClaim[i];
             claims[i] = _store.ClaimAsync(run.Id, _incarnation!, startedAt, startedAt + job.Policies.Timeout, CancellationToken.None);
         }
 
@@ -145,7 +150,7 @@ public sealed partial class VigilEngine
             switch (claims[i].Result)
             {
                 case ClaimResult.Claimed:
-                    var (run, job) = toClaim[i];
+                    var (run, job, _) = toClaim[i];
                     var claimed = run with
                     {
                         State = RunState.Running,
@@ -164,6 +169,11 @@ public sealed partial class VigilEngine
             }
         }
 
+        foreach (var (run, job, _) in late)
+        {
+            await ResolveAsync(run, RunState.Missed, LateReason(run, job, startedAt), startedAt, CancellationToken.None).ConfigureAwait(false);
+        }
+
         if (leaseLost)
         {
             throw new LeaseLostException();
@@ -177,25 +187,31 @@ public sealed partial class VigilEngine
     }
 
     /// <summary>
-    /// Why a pending run may no longer start, or null: a retry whose window closed while it waited,
-    /// or a slot an earlier incarnation left pending that catch-up would not run now.
+    /// The instant from which a pending run may no longer start, or null: a retry's window end, or
+    /// for a slot an earlier incarnation left pending, what catch-up allows.
     /// </summary>
-    private async Task<string?> LateReasonAsync(RunRecord run, JobRuntime job, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<DateTimeOffset?> StartByAsync(RunRecord run, JobRuntime job, CancellationToken cancellationToken)
     {
         if (run.Trigger == RunTrigger.Retry)
         {
             var attempts = await _store.ListAttemptsAsync(run.Job, run.Slot, cancellationToken).ConfigureAwait(false);
             var manual = attempts.Count > 0 && attempts[0].Trigger == RunTrigger.Manual;
-            return now >= RetryDecider.WindowEnd(run.Slot, manual, job.Policies.Retry, job.Schedule) ? RetryDecider.WindowClosedBeforeStart : null;
+            return RetryDecider.WindowEnd(run.Slot, manual, job.Policies.Retry, job.Schedule);
         }
 
         if (run.Attempt == 1 && run.Trigger is RunTrigger.Schedule or RunTrigger.CatchUp && run.CreatedAt < _incarnation!.StartedAt)
         {
-            return CatchUpPlanner.DecideLeftover(run.Slot, job.Cursor, job.Policies, job.Grace, now);
+            return CatchUpPlanner.LeftoverStartBy(run.Slot, job.Cursor, job.Policies, job.Grace);
         }
 
         return null;
     }
+
+    /// <summary>Why a run past its start-by limit (<see cref="StartByAsync"/>) is recorded missed at <paramref name="now"/>.</summary>
+    private static string LateReason(RunRecord run, JobRuntime job, DateTimeOffset now) =>
+        run.Trigger == RunTrigger.Retry
+            ? RetryDecider.WindowClosedBeforeStart
+            : CatchUpPlanner.LeftoverReason(run.Slot, job.Policies, job.Grace, now);
 
     /// <summary>Why an <c>after:</c> upstream blocks this run, or null when every upstream's latest earlier slot succeeded.</summary>
     private async Task<string?> UpstreamBlockAsync(JobRuntime job, RunRecord run, CancellationToken cancellationToken)

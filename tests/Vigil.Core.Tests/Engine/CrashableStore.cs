@@ -10,7 +10,8 @@ namespace Vigil.Core.Tests.Engine;
 /// </summary>
 /// <remarks>
 /// The engine object itself keeps running in the test process; every ledger call it makes fails, so
-/// it can no longer change what the next incarnation finds.
+/// it can no longer change what the next incarnation finds. A test can also fail single calls (a
+/// statement's I/O error) to see what the engine does with a ledger that refuses one write.
 /// </remarks>
 #pragma warning disable CA1852 // DispatchProxy derives from this type at run time.
 internal class CrashableStore : DispatchProxy

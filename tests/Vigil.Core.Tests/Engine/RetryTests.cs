@@ -90,6 +90,35 @@ public sealed class RetryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Claim_RetryWindowClosesWhileTheEngineIsGatingIt_IsNotStarted()
+    {
+        // Attempt 2 is due at 09:04 and must start before the next slot, 09:05. The engine checks it
+        // at 09:04, but by the time it claims, the clock says 09:05:01 (the checks waited on the ledger).
+        await _harness.AddJobAsync(TestJobs.Handler("flaky", "every 5m", RetryFailures(TimeSpan.FromMinutes(4))));
+        var moved = 0;
+        await _harness.StartAsync(fault: (method, _) =>
+        {
+            if (method == nameof(IRunStore.ListAttemptsAsync) && _harness.Clock.GetUtcNow() >= Start.AddMinutes(4) && Interlocked.Exchange(ref moved, 1) == 0)
+            {
+                _harness.Clock.AdvanceTo(Start.AddMinutes(5).AddSeconds(1));
+            }
+
+            return null;
+        });
+        await FailAttemptAsync(1);
+
+        await _harness.AdvanceToTimerAsync(Start.AddMinutes(4));
+        var stale = await _harness.WaitForEndAsync("flaky", Start, attempt: 2);
+
+        Assert.Equal(RunState.Missed, stale.State);
+        Assert.Null(stale.StartedAt);
+        Assert.Equal("retry window closed before the attempt could start", stale.Reason);
+        var next = await _gate.NextAsync();
+        Assert.Equal((Start.AddMinutes(5), 1), (next.Context.Slot, next.Context.Attempt));
+        next.Succeed();
+    }
+
+    [Fact]
     public async Task Restart_PendingRetryWhoseWindowClosedWhileDown_IsNotStarted()
     {
         // 09:00 attempt 1 fails, attempt 2 due 09:01; the daemon stops at 09:00:30 and is back at

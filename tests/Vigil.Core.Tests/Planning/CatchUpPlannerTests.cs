@@ -109,4 +109,15 @@ public class CatchUpPlannerTests
 
         Assert.Equal("the daemon was down before the slot could start; a later slot ran instead (catch_up: latest)", reason);
     }
+
+    [Fact]
+    public void LeftoverStartBy_ByPolicy_IsTheLastInstantCatchUpWouldStillRunTheSlot()
+    {
+        var slot = Day.AddHours(12);
+
+        Assert.Equal(slot + Grace + TimeSpan.FromTicks(1), CatchUpPlanner.LeftoverStartBy(slot, slot, JobPolicies.Default, Grace));
+        Assert.Equal(DateTimeOffset.MinValue, CatchUpPlanner.LeftoverStartBy(slot, slot.AddHours(1), JobPolicies.Default, Grace));
+        Assert.Equal(DateTimeOffset.MinValue, CatchUpPlanner.LeftoverStartBy(slot, slot, new JobPolicies { CatchUp = CatchUpPolicy.None }, Grace));
+        Assert.Null(CatchUpPlanner.LeftoverStartBy(slot, slot.AddHours(1), new JobPolicies { CatchUp = CatchUpPolicy.All }, Grace));
+    }
 }
