@@ -24,7 +24,7 @@ internal static class VigilCli
     /// </summary>
     private static readonly ParserConfiguration ParserSettings = new() { ResponseFileTokenReplacer = null };
 
-    /// <summary>Builds the command tree. New verbs (run, jobs, runs, ...) are added here.</summary>
+    /// <summary>Builds the command tree. New verbs are added here.</summary>
     public static RootCommand CreateRootCommand(CliContext context)
     {
         var root = new RootCommand(Description);
@@ -32,6 +32,10 @@ internal static class VigilCli
         root.Subcommands.Add(new RunCommand(context));
         root.Subcommands.Add(new ValidateCommand(context));
         root.Subcommands.Add(new ScheduleCommand(context));
+        root.Subcommands.Add(new JobsCommand(context));
+        root.Subcommands.Add(new RunsCommand(context));
+        root.Subcommands.Add(new DrainCommand(context));
+        root.Subcommands.Add(new BenchCommand(context));
         return root;
     }
 
@@ -76,6 +80,10 @@ internal static class VigilCli
         catch (UsageException e)
         {
             return Fail(context, ExitCodes.Usage, e.Message);
+        }
+        catch (CommandFailedException e)
+        {
+            return Fail(context, ExitCodes.Failure, e.Message);
         }
         catch (IOException e)
         {

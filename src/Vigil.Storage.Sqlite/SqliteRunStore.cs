@@ -115,7 +115,7 @@ public sealed class SqliteRunStore : IRunStore
     public Task UpsertJobAsync(StoredJob job, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
-        return _writes.EnqueueAsync(s => { JobSql.Upsert(s, job); return true; }, cancellationToken);
+        return _writes.EnqueueAsync(s => { JobSql.Upsert(s, job); return true; }, cancellationToken, singleStatement: true);
     }
 
     /// <inheritdoc />
@@ -127,12 +127,19 @@ public sealed class SqliteRunStore : IRunStore
         ReadAsync<IReadOnlyList<StoredJob>>(s => JobSql.List(s, includeRemoved), cancellationToken);
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<StoredJob>> ListJobsPageAsync(string? after, int limit, bool includeRemoved, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        return ReadAsync<IReadOnlyList<StoredJob>>(s => JobSql.ListPage(s, after, limit, includeRemoved), cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<bool> SetJobPausedAsync(string name, bool paused, DateTimeOffset now, CancellationToken cancellationToken) =>
-        _writes.EnqueueAsync(s => JobSql.SetPaused(s, name, paused), cancellationToken);
+        _writes.EnqueueAsync(s => JobSql.SetPaused(s, name, paused), cancellationToken, singleStatement: true);
 
     /// <inheritdoc />
     public Task<bool> RemoveJobAsync(string name, DateTimeOffset now, CancellationToken cancellationToken) =>
-        _writes.EnqueueAsync(s => JobSql.Remove(s, name, now), cancellationToken);
+        _writes.EnqueueAsync(s => JobSql.Remove(s, name, now), cancellationToken, singleStatement: true);
 
     /// <inheritdoc />
     public Task<long?> InsertRunAsync(NewRun run, DateTimeOffset now, CancellationToken cancellationToken)
@@ -144,14 +151,14 @@ public sealed class SqliteRunStore : IRunStore
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(run.Attempt, 1, nameof(run));
-        return _writes.EnqueueAsync(s => RunWrites.Insert(s, run, now), cancellationToken);
+        return _writes.EnqueueAsync(s => RunWrites.Insert(s, run, now), cancellationToken, singleStatement: true);
     }
 
     /// <inheritdoc />
     public Task<ClaimResult> ClaimAsync(long runId, Incarnation owner, DateTimeOffset now, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(owner);
-        return _writes.EnqueueAsync(s => RunWrites.Claim(s, runId, owner, now, deadline), cancellationToken);
+        return _writes.EnqueueAsync(s => RunWrites.Claim(s, runId, owner, now, deadline), cancellationToken, singleStatement: true);
     }
 
     /// <inheritdoc />
@@ -164,7 +171,9 @@ public sealed class SqliteRunStore : IRunStore
             throw new ArgumentException($"a run finishes succeeded, failed, timed_out, cancelled or interrupted, not {outcome.State.Name()}", nameof(outcome));
         }
 
-        return _writes.EnqueueAsync(s => RunWrites.Finish(s, runId, owner, outcome, now), cancellationToken);
+        // Without a retry or output to write, finishing is one UPDATE: no savepoint needed.
+        var singleStatement = outcome.RetryNotBefore is null && string.IsNullOrEmpty(outcome.Output);
+        return _writes.EnqueueAsync(s => RunWrites.Finish(s, runId, owner, outcome, now), cancellationToken, singleStatement);
     }
 
     /// <inheritdoc />
@@ -175,7 +184,7 @@ public sealed class SqliteRunStore : IRunStore
             throw new ArgumentException($"a pending run resolves to skipped, missed or cancelled, not {state.Name()}", nameof(state));
         }
 
-        return _writes.EnqueueAsync(s => RunWrites.ResolvePending(s, runId, state, reason, now), cancellationToken);
+        return _writes.EnqueueAsync(s => RunWrites.ResolvePending(s, runId, state, reason, now), cancellationToken, singleStatement: true);
     }
 
     /// <inheritdoc />
@@ -210,6 +219,13 @@ public sealed class SqliteRunStore : IRunStore
     /// <inheritdoc />
     public Task<DateTimeOffset?> GetLastSlotAsync(string job, CancellationToken cancellationToken) =>
         ReadAsync(s => RunReads.GetLastSlot(s, job), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyDictionary<string, DateTimeOffset>> GetLastSlotsAsync(IReadOnlyCollection<string> jobs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        return ReadAsync<IReadOnlyDictionary<string, DateTimeOffset>>(s => RunReads.GetLastSlots(s, jobs), cancellationToken);
+    }
 
     /// <inheritdoc />
     public Task<RunRecord?> GetLatestRunBeforeAsync(string job, DateTimeOffset slot, CancellationToken cancellationToken) =>

@@ -30,7 +30,14 @@ public static class VigilProcess
     public static Task<VigilResult> RunWithEnvironmentAsync(IReadOnlyDictionary<string, string> environment, params string[] args) =>
         RunAsync(args, stdin: null, environment);
 
-    private static async Task<VigilResult> RunAsync(string[] args, string? stdin, IReadOnlyDictionary<string, string>? environment)
+    /// <summary>Starts <c>vigil</c> in the background (the daemon), its output collected for diagnostics.</summary>
+    public static BackgroundVigil Start(params string[] args)
+    {
+        var process = Process.Start(CreateStartInfo(args, environment: null)) ?? throw new InvalidOperationException("could not start vigil");
+        return new BackgroundVigil(process, args);
+    }
+
+    private static ProcessStartInfo CreateStartInfo(string[] args, IReadOnlyDictionary<string, string>? environment)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -52,7 +59,12 @@ public static class VigilProcess
             start.Environment[name] = value;
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start vigil");
+        return start;
+    }
+
+    private static async Task<VigilResult> RunAsync(string[] args, string? stdin, IReadOnlyDictionary<string, string>? environment)
+    {
+        using var process = Process.Start(CreateStartInfo(args, environment)) ?? throw new InvalidOperationException("could not start vigil");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (stdin is not null)
@@ -73,5 +85,52 @@ public static class VigilProcess
         }
 
         return new VigilResult(process.ExitCode, (await stdout).Replace("\r\n", "\n", StringComparison.Ordinal), await stderr);
+    }
+}
+
+/// <summary>A <c>vigil</c> process running in the background; disposing it kills it if it is still running.</summary>
+public sealed class BackgroundVigil : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string[] _args;
+    private readonly Task<string> _stdout;
+    private readonly Task<string> _stderr;
+
+    internal BackgroundVigil(Process process, string[] args)
+    {
+        _process = process;
+        _args = args;
+        _process.StandardInput.Close();
+        _stdout = process.StandardOutput.ReadToEndAsync();
+        _stderr = process.StandardError.ReadToEndAsync();
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Waits for the process to exit on its own and returns what it did.</summary>
+    public async Task<VigilResult> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"vigil {string.Join(' ', _args)} did not exit within {timeout.TotalSeconds}s");
+        }
+
+        return new VigilResult(_process.ExitCode, await _stdout, await _stderr);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
     }
 }

@@ -40,6 +40,18 @@ public abstract partial class RunStoreConformanceTests
         Assert.Equal("line 1\nline 2\n", await Store.GetRunOutputAsync(id, Ct));
     }
 
+    [Fact]
+    public async Task FinishAsync_EmptyOutput_RecordsOutcomeWithNoOutput()
+    {
+        var owner = await StartAsync();
+        var id = await InsertRunningAsync(owner, "nightly", Slot(0));
+
+        Assert.True(await Store.FinishAsync(id, owner, Succeeded with { Output = string.Empty }, At(5), Ct));
+
+        Assert.Equal(RunState.Succeeded, (await GetAsync(id)).State);
+        Assert.Null(await Store.GetRunOutputAsync(id, Ct));
+    }
+
     [Theory]
     [InlineData(RunState.Succeeded)]
     [InlineData(RunState.Failed)]

@@ -47,6 +47,28 @@ public abstract partial class RunStoreConformanceTests
     }
 
     [Fact]
+    public async Task ListJobsPageAsync_PagesAfterLastName_CoverEveryJobOnceInNameOrder()
+    {
+        foreach (var name in new[] { "e-job", "b-job", "d-job", "a-job", "c-job" })
+        {
+            await Store.UpsertJobAsync(Job(name), Ct);
+        }
+
+        Assert.True(await Store.RemoveJobAsync("d-job", At(5), Ct));
+
+        var first = await Store.ListJobsPageAsync(null, 2, includeRemoved: false, Ct);
+        var second = await Store.ListJobsPageAsync(first[^1].Name, 2, includeRemoved: false, Ct);
+        var third = await Store.ListJobsPageAsync(second[^1].Name, 2, includeRemoved: false, Ct);
+        var withRemoved = await Store.ListJobsPageAsync("c-job", 10, includeRemoved: true, Ct);
+
+        Assert.Equal(["a-job", "b-job"], first.Select(j => j.Name));
+        Assert.Equal(["c-job", "e-job"], second.Select(j => j.Name));
+        Assert.Empty(third);
+        Assert.Equal(["d-job", "e-job"], withRemoved.Select(j => j.Name));
+        Assert.Equal(await Store.GetJobAsync("a-job", Ct), first[0]);
+    }
+
+    [Fact]
     public async Task ListJobsAsync_RemovedJob_ListedOnlyWhenIncluded()
     {
         await Store.UpsertJobAsync(Job("b-job"), Ct);

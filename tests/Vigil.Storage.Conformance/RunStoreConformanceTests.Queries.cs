@@ -104,6 +104,28 @@ public abstract partial class RunStoreConformanceTests
     }
 
     [Fact]
+    public async Task GetLastSlotsAsync_SeveralJobs_ReturnsEachLatestNonManualSlotLikeGetLastSlot()
+    {
+        await Store.UpsertJobAsync(Job("nightly"), Ct);
+        await Store.UpsertJobAsync(Job("hourly"), Ct);
+        await Store.UpsertJobAsync(Job("manual-only"), Ct);
+        await Store.UpsertJobAsync(Job("never-ran"), Ct);
+        await InsertAsync(Run("nightly", Slot(1)));
+        await InsertAsync(Run("nightly", Slot(2)) with { State = RunState.Missed, Reason = "down" });
+        await InsertAsync(Run("nightly", Slot(9), trigger: RunTrigger.Manual));
+        await InsertAsync(Run("hourly", Slot(3)));
+        await InsertAsync(Run("hourly", Slot(3), attempt: 2, trigger: RunTrigger.Retry));
+        await InsertAsync(Run("manual-only", Slot(4), trigger: RunTrigger.Manual));
+
+        var slots = await Store.GetLastSlotsAsync(["nightly", "hourly", "manual-only", "never-ran", "unknown"], Ct);
+
+        Assert.Equal(2, slots.Count);
+        Assert.Equal(Slot(2), slots["nightly"]);
+        Assert.Equal(Slot(3), slots["hourly"]);
+        Assert.Empty(await Store.GetLastSlotsAsync([], Ct));
+    }
+
+    [Fact]
     public async Task GetLatestRunBeforeAsync_SeveralSlots_ReturnsLastAttemptOfLatestEarlierSlot()
     {
         await InsertAsync(Run("extract", Slot(1)));

@@ -63,6 +63,7 @@ public sealed class SqliteSchemaTests : IDisposable
             [
                 "index:ix_incarnations_node_started",
                 "index:ix_runs_pending_due",
+                "index:ix_runs_pending_order",
                 "index:ix_runs_running_owner",
                 "index:ux_runs_running_session",
                 "table:incarnations",

@@ -90,6 +90,7 @@ internal sealed partial class DaemonHost : IDisposable
 
             var reloading = ReloadLoopAsync(store);
             LogStarted(_logger, _initial.ConfigPath, _initial.SqlitePath);
+            StartupGc.UntilReady(_engine);
             await _engine.RunAsync(_stop.Token).ConfigureAwait(false);
             _reloads.Writer.TryComplete();
             await reloading.ConfigureAwait(false);

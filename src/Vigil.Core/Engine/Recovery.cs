@@ -52,7 +52,10 @@ internal static class Recovery
                 Reason = decision.Reason,
                 RetryNotBefore = decision.At,
             });
-            Log.RunInterrupted(logger, run.Id, run.Job, Iso.Format(run.Slot), decision.Reason);
+            if (logger.IsEnabled(LogLevel.Warning))
+            {
+                Log.RunInterrupted(logger, run.Id, run.Job, Iso.Format(run.Slot), decision.Reason);
+            }
         }
 
         var applied = items.Count == 0 ? 0 : await store.InterruptAsync(items, now, cancellationToken).ConfigureAwait(false);

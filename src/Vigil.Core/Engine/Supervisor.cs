@@ -28,13 +28,23 @@ internal sealed class Supervisor(
 {
     private readonly ConcurrentDictionary<long, ActiveRun> _active = new();
 
+    // Active runs per job, kept beside _active so that the start path asks in O(1) instead of
+    // walking every active run for every pending one.
+    private readonly Dictionary<string, int> _perJob = new(StringComparer.Ordinal);
+
     public Incarnation? Owner { get; set; }
 
     public int Count => _active.Count;
 
     public IEnumerable<ActiveRun> Active => _active.Values;
 
-    public int CountFor(string job) => _active.Values.Count(a => a.Job.Name == job);
+    public int CountFor(string job)
+    {
+        lock (_perJob)
+        {
+            return _perJob.GetValueOrDefault(job);
+        }
+    }
 
     public IEnumerable<ActiveRun> ActiveFor(string job) => _active.Values.Where(a => a.Job.Name == job);
 
@@ -67,8 +77,16 @@ internal sealed class Supervisor(
         }
 
         var active = new ActiveRun(run, job, action, startedAt, deadline);
+        lock (_perJob)
+        {
+            _perJob[job.Name] = _perJob.GetValueOrDefault(job.Name) + 1;
+        }
+
         _active[run.Id] = active;
-        Log.RunStarted(logger, run.Id, run.Job, Iso.Format(run.Slot), run.Attempt);
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            Log.RunStarted(logger, run.Id, run.Job, Iso.Format(run.Slot), run.Attempt);
+        }
         _ = Task.Run(() => SuperviseAsync(active));
     }
 
@@ -221,10 +239,28 @@ internal sealed class Supervisor(
         }
         finally
         {
-            _active.TryRemove(run.Id, out _);
+            if (_active.TryRemove(run.Id, out _))
+            {
+                lock (_perJob)
+                {
+                    var left = _perJob.GetValueOrDefault(active.Job.Name) - 1;
+                    if (left > 0)
+                    {
+                        _perJob[active.Job.Name] = left;
+                    }
+                    else
+                    {
+                        _perJob.Remove(active.Job.Name);
+                    }
+                }
+            }
+
             active.Action.Dispose();
             active.RecordedSource.TrySetResult();
-            Log.RunEnded(logger, run.Id, run.Job, state.Name(), string.IsNullOrEmpty(reason) ? string.Empty : ": " + reason);
+            if (logger.IsEnabled(LogLevel.Information))
+            {
+                Log.RunEnded(logger, run.Id, run.Job, state.Name(), string.IsNullOrEmpty(reason) ? string.Empty : ": " + reason);
+            }
             onEnded();
         }
     }

@@ -10,6 +10,7 @@ public sealed partial class VigilEngine
 {
     private const int PendingBatch = 1024;
     private volatile bool _draining;
+    private long _resolved;
 
     private async Task StartPendingAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -18,11 +19,22 @@ public sealed partial class VigilEngine
             return;
         }
 
-        var pending = await _store.ListPendingAsync(now, PendingBatch, cancellationToken).ConfigureAwait(false);
+        // Only as many pending runs as could start are read: a full page costs a read of every row,
+        // and at the concurrency limit the rest would be passed over anyway.
+        var capacity = _options.MaxConcurrentRuns - _supervisor.Count;
+        if (capacity <= 0)
+        {
+            return;
+        }
+
+        var limit = Math.Min(PendingBatch, capacity);
+        var pending = await _store.ListPendingAsync(now, limit, cancellationToken).ConfigureAwait(false);
         if (pending.Count == 0)
         {
             return;
         }
+
+        var resolvedBefore = _resolved;
 
         var toClaim = new List<(RunRecord Run, JobRuntime Job, DateTimeOffset? StartBy)>();
         var batchPerJob = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -41,12 +53,12 @@ public sealed partial class VigilEngine
 
             if (!job.IsActive && run.Trigger != RunTrigger.Manual)
             {
-                await ResolveAsync(run, RunState.Skipped, job.Stored.Paused ? "job paused" : "job disabled", now, cancellationToken).ConfigureAwait(false);
+                await ResolveAsync(run, RunState.Skipped, job.Paused ? "job paused" : "job disabled", now, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
             var startBy = await StartByAsync(run, job, cancellationToken).ConfigureAwait(false);
-            if (startBy is { } limit && now >= limit)
+            if (startBy is { } startLimit && now >= startLimit)
             {
                 await ResolveAsync(run, RunState.Missed, LateReason(run, job, now), now, cancellationToken).ConfigureAwait(false);
                 continue;
@@ -87,6 +99,13 @@ public sealed partial class VigilEngine
             toClaim.Add((run, job, startBy));
         }
 
+        // A full page that made progress may have more due runs behind it: go round again rather
+        // than wait for the next wake-up.
+        if (pending.Count == limit && (toClaim.Count > 0 || _resolved != resolvedBefore) && _supervisor.Count + toClaim.Count < _options.MaxConcurrentRuns)
+        {
+            _wake.Set();
+        }
+
         if (toClaim.Count == 0)
         {
             return;
@@ -99,9 +118,19 @@ public sealed partial class VigilEngine
         // The start-by limits are checked again against the instant the claims carry: the checks
         // above may have waited on the ledger, and a retry must not start after its window closed.
         var startedAt = _time.GetUtcNow();
-        var late = toClaim.Where(c => startedAt >= c.StartBy).ToList();
-        toClaim.RemoveAll(c => startedAt >= c.StartBy);
-        var claims = toClaim.Select(c => _store.ClaimAsync(c.Run.Id, _incarnation!, startedAt, startedAt + c.Job.Policies.Timeout, CancellationToken.None)).ToList();
+        var late = toClaim.FindAll(c => startedAt >= c.StartBy);
+        if (late.Count > 0)
+        {
+            toClaim.RemoveAll(c => startedAt >= c.StartBy);
+        }
+
+        var claims = new Task<ClaimResult>[toClaim.Count];
+        for (var i = 0; i < claims.Length; i++)
+        {
+            var (run, job, _) = toClaim[i];
+            claims[i] = _store.ClaimAsync(run.Id, _incarnation!, startedAt, startedAt + job.Policies.Timeout, CancellationToken.None);
+        }
+
         try
         {
             await Task.WhenAll(claims).ConfigureAwait(false);
@@ -114,7 +143,7 @@ public sealed partial class VigilEngine
 
         Exception? failure = null;
         var leaseLost = false;
-        for (var i = 0; i < claims.Count; i++)
+        for (var i = 0; i < claims.Length; i++)
         {
             if (!claims[i].IsCompletedSuccessfully)
             {
@@ -239,6 +268,10 @@ public sealed partial class VigilEngine
         }
     }
 
-    private Task<bool> ResolveAsync(RunRecord run, RunState state, string reason, DateTimeOffset now, CancellationToken cancellationToken) =>
-        _store.ResolvePendingAsync(run.Id, state, reason, now, cancellationToken);
+    private async Task<bool> ResolveAsync(RunRecord run, RunState state, string reason, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var resolved = await _store.ResolvePendingAsync(run.Id, state, reason, now, cancellationToken).ConfigureAwait(false);
+        _resolved++;
+        return resolved;
+    }
 }

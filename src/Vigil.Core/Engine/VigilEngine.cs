@@ -34,6 +34,7 @@ public sealed partial class VigilEngine : IAsyncDisposable
     private readonly PriorityQueue<(JobRuntime Job, int Version), long> _due = new();
     private readonly TaskCompletionSource<RecoveryReport> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _interrupt = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _firstPass = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<SlotDecision> _decisions = [];
     private volatile bool _reloadRequested;
     private Incarnation? _incarnation;
@@ -67,6 +68,12 @@ public sealed partial class VigilEngine : IAsyncDisposable
 
     /// <summary>Completes when recovery is done and the loop is about to plan (systemd READY=1).</summary>
     public Task<RecoveryReport> Ready => _ready.Task;
+
+    /// <summary>
+    /// Completes when the loop has finished its first pass after <see cref="Ready"/>: every slot due
+    /// at start planned and the pending runs due then started. Cancelled if the engine stops first.
+    /// </summary>
+    public Task FirstPass => _firstPass.Task;
 
     /// <summary>This process's incarnation, once started.</summary>
     public Incarnation? Incarnation => _incarnation;
@@ -107,6 +114,7 @@ public sealed partial class VigilEngine : IAsyncDisposable
         }
         finally
         {
+            _firstPass.TrySetCanceled(CancellationToken.None);
             await DrainAsync().ConfigureAwait(false);
             await leaseCancel.CancelAsync().ConfigureAwait(false);
             await lease.ConfigureAwait(false);
@@ -134,6 +142,7 @@ public sealed partial class VigilEngine : IAsyncDisposable
                 var now = _time.GetUtcNow();
                 await PlanDueAsync(now, cancellationToken).ConfigureAwait(false);
                 await StartPendingAsync(now, cancellationToken).ConfigureAwait(false);
+                _firstPass.TrySetResult();
                 await SleepAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

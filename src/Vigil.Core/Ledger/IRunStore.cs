@@ -48,6 +48,13 @@ public interface IRunStore : IAsyncDisposable
     /// <summary>All jobs ordered by name.</summary>
     Task<IReadOnlyList<StoredJob>> ListJobsAsync(bool includeRemoved, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// One page of <see cref="ListJobsAsync"/>: at most <paramref name="limit"/> jobs whose name sorts
+    /// after <paramref name="after"/> (null: from the first), ordered by name.
+    /// </summary>
+    /// <remarks>Lets the engine read a million jobs without holding every definition text at once.</remarks>
+    Task<IReadOnlyList<StoredJob>> ListJobsPageAsync(string? after, int limit, bool includeRemoved, CancellationToken cancellationToken);
+
     /// <summary>Pauses or resumes a job; false when there is no such job.</summary>
     Task<bool> SetJobPausedAsync(string name, bool paused, DateTimeOffset now, CancellationToken cancellationToken);
 
@@ -95,6 +102,13 @@ public interface IRunStore : IAsyncDisposable
     /// <summary>The latest materialized slot of a job (any trigger but manual): the planner's durable cursor.</summary>
     Task<DateTimeOffset?> GetLastSlotAsync(string job, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <see cref="GetLastSlotAsync"/> for many jobs at once, by job name; jobs without such a slot
+    /// (or unknown to the ledger) are absent.
+    /// </summary>
+    /// <remarks>One query instead of one per job: what lets the engine start with a million jobs.</remarks>
+    Task<IReadOnlyDictionary<string, DateTimeOffset>> GetLastSlotsAsync(IReadOnlyCollection<string> jobs, CancellationToken cancellationToken);
+
     /// <summary>The last attempt of the latest slot of <paramref name="job"/> strictly before <paramref name="slot"/> (manual runs excluded).</summary>
     Task<RunRecord?> GetLatestRunBeforeAsync(string job, DateTimeOffset slot, CancellationToken cancellationToken);
 
@@ -107,7 +121,7 @@ public interface IRunStore : IAsyncDisposable
     /// <summary>One run by id.</summary>
     Task<RunRecord?> GetRunAsync(long id, CancellationToken cancellationToken);
 
-    /// <summary>A run's captured output tail.</summary>
+    /// <summary>A run's captured output tail; null when it has none (never finished, or finished with empty output).</summary>
     Task<string?> GetRunOutputAsync(long id, CancellationToken cancellationToken);
 
     /// <summary>Runs matching the query, newest first.</summary>

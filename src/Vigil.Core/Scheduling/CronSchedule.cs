@@ -81,18 +81,37 @@ internal sealed class CronSchedule : Schedule
             afterUtcTicks = 0;
         }
 
-        var offset = _rules.OffsetAt(afterUtcTicks);
-
-        // Where the current segment began, and the end (local) of its repeated range if it began
-        // by falling back and the start instant lies in that range.
+        // The offset at the start; where the current segment began, and the end (local) of its
+        // repeated range if it began by falling back and the start instant lies in that range; and
+        // the instant of the next transition, before which a candidate needs no further check.
+        long offset;
         var segmentStart = afterUtcTicks;
         var repeatedUntilLocal = long.MinValue;
-        if (!_rules.IsFixed && _rules.TryFindLastTransition(afterUtcTicks, TimeSpan.TicksPerDay, out var previous))
+        long quietUntil;
+        if (_rules.TryLocate(afterUtcTicks, out var location))
         {
-            segmentStart = previous.At;
-            if (previous.IsOverlap)
+            offset = location.Offset;
+            quietUntil = location.NextAt;
+            if (location.HasPrevious && location.Previous.At >= afterUtcTicks - TimeSpan.TicksPerDay)
             {
-                repeatedUntilLocal = previous.At + previous.OffsetBefore;
+                segmentStart = location.Previous.At;
+                if (location.Previous.IsOverlap)
+                {
+                    repeatedUntilLocal = location.Previous.At + location.Previous.OffsetBefore;
+                }
+            }
+        }
+        else
+        {
+            offset = _rules.OffsetAt(afterUtcTicks);
+            quietUntil = long.MinValue;
+            if (_rules.TryFindLastTransition(afterUtcTicks, TimeSpan.TicksPerDay, out var previous))
+            {
+                segmentStart = previous.At;
+                if (previous.IsOverlap)
+                {
+                    repeatedUntilLocal = previous.At + previous.OffsetBefore;
+                }
             }
         }
 
@@ -107,7 +126,7 @@ internal sealed class CronSchedule : Schedule
             }
 
             var utc = local - offset;
-            if (_rules.IsFixed || !_rules.TryFindTransition(Math.Max(segmentStart, afterUtcTicks), Math.Min(utc, MaxUtcTicks), out var transition))
+            if (utc < quietUntil || _rules.IsFixed || !_rules.TryFindTransition(Math.Max(segmentStart, afterUtcTicks), Math.Min(utc, MaxUtcTicks), out var transition))
             {
                 if (utc > MaxUtcTicks)
                 {
@@ -145,6 +164,7 @@ internal sealed class CronSchedule : Schedule
 
             offset = transition.OffsetAfter;
             segmentStart = transition.At;
+            quietUntil = long.MinValue;
         }
     }
 }

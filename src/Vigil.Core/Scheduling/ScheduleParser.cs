@@ -41,14 +41,14 @@ internal static class ScheduleParser
                 : throw new ScheduleFormatException(text, "not a valid ISO-8601 date-time (e.g. 2026-12-01T09:00:00+01:00)");
         }
 
-        if (TryParseEvery(trimmed, out var period))
+        if (TryParseEvery(text, trimmed, out var period))
         {
             return IntervalSchedule.Create(text, period, anchor, zone);
         }
 
         if (LooksLikeCron(trimmed))
         {
-            var normalized = string.Join(' ', trimmed.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
+            var normalized = NormalizeBlanks(trimmed);
             return new CronSchedule(text, normalized, CronParser.Parse(text, normalized), zone);
         }
 
@@ -57,22 +57,40 @@ internal static class ScheduleParser
     }
 
     /// <summary><c>every 30m</c>, <c>every 1h30m</c>: a compact duration means a fixed grid.</summary>
-    private static bool TryParseEvery(string text, out TimeSpan period)
+    /// <remarks>A single token that starts with a digit is a duration, so its errors are duration errors.</remarks>
+    private static bool TryParseEvery(string text, string trimmed, out TimeSpan period)
     {
         period = default;
-        if (!text.StartsWith("every ", StringComparison.OrdinalIgnoreCase))
+        if (!trimmed.StartsWith("every ", StringComparison.OrdinalIgnoreCase))
         {
             return false;
         }
 
-        var rest = text.AsSpan(6).Trim();
-        return rest.Length > 0 && char.IsAsciiDigit(rest[0]) && rest.IndexOf(' ') < 0
-            && Duration.TryParse(rest, out period, out _);
+        var rest = trimmed.AsSpan(6).Trim();
+        if (rest.Length == 0 || !char.IsAsciiDigit(rest[0]) || rest.IndexOfAny(' ', '\t') >= 0)
+        {
+            return false;
+        }
+
+        return Duration.TryParse(rest, out period, out var error)
+            ? true
+            : throw new ScheduleFormatException(text, error!);
     }
+
+    /// <summary>Fields separated by single spaces; the text itself (no copy) when it already is.</summary>
+    private static string NormalizeBlanks(string text) =>
+        text.Contains('\t', StringComparison.Ordinal) || text.Contains("  ", StringComparison.Ordinal)
+            ? string.Join(' ', text.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
+            : text;
 
     /// <summary>A cron expression's first field (second or minute) holds only digits and <c>* ? / , -</c>; phrases never do.</summary>
     private static bool LooksLikeCron(string text)
     {
+        if (text[0] is '*' or '?')
+        {
+            return true;
+        }
+
         foreach (var c in text)
         {
             if (c is ' ' or '\t')

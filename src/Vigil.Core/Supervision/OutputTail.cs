@@ -16,24 +16,28 @@ internal sealed class OutputTail
     /// <summary>The default cap: 64 KiB.</summary>
     public const int DefaultCapacity = 64 * 1024;
 
-    private readonly byte[] _ring;
+    private readonly int _capacity;
     private readonly TimeProvider _timeProvider;
     private readonly Lock _lock = new();
     private long _total;
     private long _lastOutputTicks;
+
+    // Grown on demand up to the capacity: most runs write little or nothing, and a full ring per
+    // run (64 KiB) was the largest allocation on the start path of a no-op run.
+    private byte[] _ring = [];
 
     /// <summary>Creates an empty tail; <see cref="LastOutputTicks"/> starts at the current time.</summary>
     public OutputTail(int capacity, TimeProvider timeProvider)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         ArgumentNullException.ThrowIfNull(timeProvider);
-        _ring = new byte[capacity];
+        _capacity = capacity;
         _timeProvider = timeProvider;
         _lastOutputTicks = timeProvider.GetUtcNow().UtcTicks;
     }
 
     /// <summary>The most bytes kept.</summary>
-    public int Capacity => _ring.Length;
+    public int Capacity => _capacity;
 
     /// <summary>Every byte ever appended, kept or not.</summary>
     public long TotalBytes
@@ -56,19 +60,38 @@ internal sealed class OutputTail
         Interlocked.Exchange(ref _lastOutputTicks, _timeProvider.GetUtcNow().UtcTicks);
         lock (_lock)
         {
-            if (chunk.Length > _ring.Length)
+            if (chunk.Length > _capacity)
             {
                 // Only the chunk's last Capacity bytes survive; count the rest as written and dropped.
-                _total += chunk.Length - _ring.Length;
-                chunk = chunk[^_ring.Length..];
+                _total += chunk.Length - _capacity;
+                chunk = chunk[^_capacity..];
             }
 
-            var position = (int)(_total % _ring.Length);
-            var first = Math.Min(chunk.Length, _ring.Length - position);
+            Reserve((int)Math.Min(_total + chunk.Length, _capacity));
+            var position = (int)(_total % _capacity);
+            var first = Math.Min(chunk.Length, _capacity - position);
             chunk[..first].CopyTo(_ring.AsSpan(position));
             chunk[first..].CopyTo(_ring);
             _total += chunk.Length;
         }
+    }
+
+    /// <summary>
+    /// Grows the buffer to hold at least <paramref name="needed"/> bytes. Until the output first
+    /// exceeds the capacity it sits at the start of the buffer, exactly where the ring keeps it, so
+    /// growing is a copy and the ring arithmetic (modulo the capacity) holds once it is full size.
+    /// </summary>
+    private void Reserve(int needed)
+    {
+        if (needed <= _ring.Length)
+        {
+            return;
+        }
+
+        var size = Math.Min(_capacity, Math.Max(needed, Math.Max(256, _ring.Length * 2)));
+        var grown = new byte[size];
+        _ring.AsSpan(0, (int)Math.Min(_total, _ring.Length)).CopyTo(grown);
+        _ring = grown;
     }
 
     /// <summary>The kept output as text.</summary>
@@ -77,15 +100,15 @@ internal sealed class OutputTail
         byte[] bytes;
         lock (_lock)
         {
-            if (_total <= _ring.Length)
+            if (_total <= _capacity)
             {
-                return Encoding.UTF8.GetString(_ring, 0, (int)_total);
+                return _total == 0 ? string.Empty : Encoding.UTF8.GetString(_ring, 0, (int)_total);
             }
 
-            var position = (int)(_total % _ring.Length);
-            bytes = new byte[_ring.Length];
+            var position = (int)(_total % _capacity);
+            bytes = new byte[_capacity];
             _ring.AsSpan(position).CopyTo(bytes);
-            _ring.AsSpan(0, position).CopyTo(bytes.AsSpan(_ring.Length - position));
+            _ring.AsSpan(0, position).CopyTo(bytes.AsSpan(_capacity - position));
         }
 
         // The cut may fall inside a character: drop its continuation bytes rather than show U+FFFD.

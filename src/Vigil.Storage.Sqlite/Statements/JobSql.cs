@@ -48,6 +48,22 @@ internal static class JobSql
         return jobs;
     }
 
+    /// <remarks>Keyset paging on the primary key: each page is an index range, however deep into the table.</remarks>
+    public static List<StoredJob> ListPage(SqlSession s, string? after, int limit, bool includeRemoved)
+    {
+        var sql = includeRemoved
+            ? $"SELECT {Columns} FROM jobs WHERE name > $after ORDER BY name LIMIT $limit"
+            : $"SELECT {Columns} FROM jobs WHERE name > $after AND removed_at IS NULL ORDER BY name LIMIT $limit";
+        var jobs = new List<StoredJob>(Math.Min(limit, 4096));
+        using var reader = s.Command(sql).Bind("$after", after ?? string.Empty).Bind("$limit", limit).ExecuteReader();
+        while (reader.Read())
+        {
+            jobs.Add(Read(reader));
+        }
+
+        return jobs;
+    }
+
     /// <remarks>Pausing is not a change of the definition, so <c>updated_at</c> stays.</remarks>
     public static bool SetPaused(SqlSession s, string name, bool paused) =>
         s.Command("UPDATE jobs SET paused = $paused WHERE name = $name")

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using Vigil.Ledger;
 using Vigil.Storage.Sqlite.Data;
 
@@ -37,10 +38,43 @@ internal static class RunReads
 
     public static DateTimeOffset? GetLastSlot(SqlSession s, string job)
     {
-        var last = s.Command("SELECT MAX(slot) FROM runs WHERE job = $job AND \"trigger\" <> 'manual'")
+        var last = s.Command("SELECT slot FROM runs WHERE job = $job AND \"trigger\" <> 'manual' ORDER BY slot DESC LIMIT 1")
             .Bind("$job", job)
             .ExecuteScalar();
         return last is long millis ? Instants.FromDb(millis) : null;
+    }
+
+    /// <remarks>
+    /// The names travel as one JSON array parameter (<c>json_each</c>). Per name, the (job, slot,
+    /// attempt) index is walked backwards from the newest slot to the first run that is not manual,
+    /// so the cost follows the number of names, not the length of the history.
+    /// </remarks>
+    public static Dictionary<string, DateTimeOffset> GetLastSlots(SqlSession s, IReadOnlyCollection<string> jobs)
+    {
+        var slots = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        if (jobs.Count == 0)
+        {
+            return slots;
+        }
+
+        using var reader = s.Command("""
+            SELECT name, last FROM (
+                SELECT names.value AS name,
+                       (SELECT r.slot FROM runs r
+                        WHERE r.job = names.value AND r."trigger" <> 'manual'
+                        ORDER BY r.slot DESC
+                        LIMIT 1) AS last
+                FROM json_each($names) AS names)
+            WHERE last IS NOT NULL
+            """)
+            .Bind("$names", JsonSerializer.Serialize(jobs))
+            .ExecuteReader();
+        while (reader.Read())
+        {
+            slots[reader.GetString(0)] = Instants.FromDb(reader.GetInt64(1));
+        }
+
+        return slots;
     }
 
     public static RunRecord? GetLatestRunBefore(SqlSession s, string job, DateTimeOffset slot) =>

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 using Vigil.Ledger;
 using Vigil.Storage.Sqlite.Data;
 
@@ -14,12 +15,13 @@ internal static class RunWrites
 
     public static long? Insert(SqlSession s, NewRun run, DateTimeOffset now)
     {
+        // No RETURNING: SQLite builds a temporary table for it. The row count and the connection's
+        // last rowid say the same, for the price of nothing (the writer runs one statement at a time).
         var terminal = run.State.IsTerminal();
-        var id = s.Command("""
+        var inserted = s.Command("""
             INSERT INTO runs (job, slot, attempt, state, reason, "trigger", created_at, not_before, finished_at, session, resumed)
             VALUES ($job, $slot, $attempt, $state, $reason, $trigger, $now, $not_before, $finished, $session, $resumed)
             ON CONFLICT (job, slot, attempt) DO NOTHING
-            RETURNING id
             """)
             .Bind("$job", run.Job)
             .Bind("$slot", run.Slot)
@@ -32,8 +34,8 @@ internal static class RunWrites
             .Bind("$finished", terminal ? now : null)
             .Bind("$session", run.Session)
             .Bind("$resumed", run.Resumed)
-            .ExecuteScalar();
-        return id is long value ? value : null;
+            .ExecuteNonQuery();
+        return inserted == 1 ? raw.sqlite3_last_insert_rowid(s.Connection.Handle) : null;
     }
 
     /// <remarks>
@@ -49,13 +51,17 @@ internal static class RunWrites
         try
         {
             // A run claimed by a draining owner carries the drain mark like the ones BeginDrain marked.
+            // The owner's row is read by scalar subqueries rather than UPDATE ... FROM, which SQLite
+            // would materialize into a temporary table for every claim.
             var changed = s.Command("""
                 UPDATE runs
-                SET state = 'running', started_at = $now, deadline = $deadline, node = owner.node,
-                    incarnation_id = $id, lease_epoch = $epoch, draining = owner.draining_at IS NOT NULL
-                FROM (SELECT node, draining_at FROM incarnations
-                      WHERE id = $id AND epoch = $epoch AND stopped_at IS NULL AND lease_expires_at > $now) AS owner
+                SET state = 'running', started_at = $now, deadline = $deadline,
+                    node = (SELECT node FROM incarnations WHERE id = $id),
+                    incarnation_id = $id, lease_epoch = $epoch,
+                    draining = (SELECT draining_at IS NOT NULL FROM incarnations WHERE id = $id)
                 WHERE runs.id = $run AND runs.state = 'pending' AND (runs.not_before IS NULL OR runs.not_before <= $now)
+                  AND EXISTS (SELECT 1 FROM incarnations
+                              WHERE id = $id AND epoch = $epoch AND stopped_at IS NULL AND lease_expires_at > $now)
                   AND (runs.session IS NULL
                        OR NOT EXISTS (SELECT 1 FROM runs AS busy WHERE busy.session = runs.session AND busy.state = 'running'))
                 """)
@@ -100,6 +106,37 @@ internal static class RunWrites
 
     public static bool Finish(SqlSession s, long runId, Incarnation owner, RunOutcome outcome, DateTimeOffset now)
     {
+        if (outcome.RetryNotBefore is null)
+        {
+            // Without a retry to insert nothing needs to come back: a plain UPDATE (RETURNING would
+            // cost a temporary table per run).
+            var changed = s.Command("""
+                UPDATE runs
+                SET state = $state, reason = $reason, finished_at = $now, exit_code = $exit_code,
+                    result_status = $result_status, summary = $summary, tokens_in = $tokens_in, tokens_out = $tokens_out
+                WHERE id = $run AND state = 'running' AND incarnation_id = $id AND lease_epoch = $epoch
+                """)
+                .Bind("$run", runId)
+                .Bind("$id", owner.Id)
+                .Bind("$epoch", owner.Epoch)
+                .Bind("$state", outcome.State.Name())
+                .Bind("$reason", outcome.Reason)
+                .Bind("$now", now)
+                .Bind("$exit_code", outcome.ExitCode)
+                .Bind("$result_status", outcome.ResultStatus)
+                .Bind("$summary", outcome.Summary)
+                .Bind("$tokens_in", outcome.TokensIn)
+                .Bind("$tokens_out", outcome.TokensOut)
+                .ExecuteNonQuery();
+            if (changed == 0)
+            {
+                return false;
+            }
+
+            WriteOutput(s, runId, outcome.Output);
+            return true;
+        }
+
         string job;
         long slot;
         long attempt;
@@ -155,18 +192,28 @@ internal static class RunWrites
                 .ExecuteNonQuery();
         }
 
-        if (outcome.Output is not null)
+        WriteOutput(s, runId, outcome.Output);
+        return true;
+    }
+
+    /// <remarks>
+    /// Empty output is not stored: most runs print nothing, and a row each would cost a second
+    /// insert per run for nothing to show (GetRunOutput returns null for it, as for no output).
+    /// </remarks>
+    private static void WriteOutput(SqlSession s, long runId, string? output)
+    {
+        if (string.IsNullOrEmpty(output))
         {
-            s.Command("""
-                INSERT INTO run_output (run_id, output) VALUES ($run, $output)
-                ON CONFLICT (run_id) DO UPDATE SET output = excluded.output
-                """)
-                .Bind("$run", runId)
-                .Bind("$output", outcome.Output)
-                .ExecuteNonQuery();
+            return;
         }
 
-        return true;
+        s.Command("""
+            INSERT INTO run_output (run_id, output) VALUES ($run, $output)
+            ON CONFLICT (run_id) DO UPDATE SET output = excluded.output
+            """)
+            .Bind("$run", runId)
+            .Bind("$output", output)
+            .ExecuteNonQuery();
     }
 
     public static bool ResolvePending(SqlSession s, long runId, RunState state, string reason, DateTimeOffset now) =>
@@ -180,6 +227,11 @@ internal static class RunWrites
             .Bind("$now", now)
             .ExecuteNonQuery() == 1;
 
+    /// <remarks>
+    /// Per item: read the run if it is still running under the expected owner, mark it, insert its
+    /// retry. Three plain statements rather than UPDATE … RETURNING, for which SQLite builds a
+    /// temporary table each time (recovery may interrupt thousands in one transaction).
+    /// </remarks>
     public static int Interrupt(SqlSession s, IReadOnlyList<Interruption> items, DateTimeOffset now)
     {
         var applied = 0;
@@ -190,14 +242,11 @@ internal static class RunWrites
             long attempt;
             string? session;
             using (var reader = s.Command("""
-                UPDATE runs SET state = 'interrupted', reason = $reason, finished_at = $now
+                SELECT job, slot, attempt, session FROM runs
                 WHERE id = $run AND state = 'running' AND incarnation_id = $owner
-                RETURNING job, slot, attempt, session
                 """)
                 .Bind("$run", item.RunId)
                 .Bind("$owner", item.OwnerIncarnationId)
-                .Bind("$reason", item.Reason)
-                .Bind("$now", now)
                 .ExecuteReader())
             {
                 if (!reader.Read())
@@ -211,6 +260,15 @@ internal static class RunWrites
                 session = reader.GetNullableString(3);
             }
 
+            s.Command("""
+                UPDATE runs SET state = 'interrupted', reason = $reason, finished_at = $now
+                WHERE id = $run AND state = 'running' AND incarnation_id = $owner
+                """)
+                .Bind("$run", item.RunId)
+                .Bind("$owner", item.OwnerIncarnationId)
+                .Bind("$reason", item.Reason)
+                .Bind("$now", now)
+                .ExecuteNonQuery();
             applied++;
             if (item.RetryNotBefore is { } notBefore)
             {

@@ -6,9 +6,15 @@ namespace Vigil.Storage.Sqlite.Writing;
 /// One queued write. It runs inside the writer's batch transaction; its caller learns the result
 /// only after the batch committed, so an acknowledged write is a durable write.
 /// </summary>
-internal abstract class WriteOperation(CancellationToken cancellationToken)
+internal abstract class WriteOperation(bool singleStatement, CancellationToken cancellationToken)
 {
     public CancellationToken CancellationToken { get; } = cancellationToken;
+
+    /// <summary>
+    /// The work changes the database with one statement at most, so SQLite's own statement rollback
+    /// already undoes a failed one: it runs without a savepoint of its own.
+    /// </summary>
+    public bool SingleStatement { get; } = singleStatement;
 
     /// <summary>Runs the work and keeps its result (or its own failure) until <see cref="Complete"/>.</summary>
     public abstract void Execute(SqlSession session);
@@ -26,8 +32,8 @@ internal abstract class WriteOperation(CancellationToken cancellationToken)
     public abstract void Cancel();
 }
 
-internal sealed class WriteOperation<T>(Func<SqlSession, T> work, CancellationToken cancellationToken)
-    : WriteOperation(cancellationToken)
+internal sealed class WriteOperation<T>(Func<SqlSession, T> work, bool singleStatement, CancellationToken cancellationToken)
+    : WriteOperation(singleStatement, cancellationToken)
 {
     private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private T? _result;

@@ -38,14 +38,21 @@ internal sealed class WriteQueue : IAsyncDisposable
     public StoreStatistics Statistics => new(Interlocked.Read(ref _commits), Interlocked.Read(ref _operations));
 
     /// <summary>Queues <paramref name="work"/>; the task completes after the transaction that ran it committed.</summary>
-    public Task<T> EnqueueAsync<T>(Func<SqlSession, T> work, CancellationToken cancellationToken)
+    /// <param name="work">The write; it runs on the writer's thread inside the batch transaction.</param>
+    /// <param name="cancellationToken">Honoured until the work starts.</param>
+    /// <param name="singleStatement">
+    /// The work changes the database with at most one statement (reads around it are fine). It then
+    /// runs without a savepoint: a failing statement is undone by SQLite itself, and two statements
+    /// per write are saved on the hot path (insert, claim).
+    /// </param>
+    public Task<T> EnqueueAsync<T>(Func<SqlSession, T> work, CancellationToken cancellationToken, bool singleStatement = false)
     {
         if (cancellationToken.IsCancellationRequested)
         {
             return Task.FromCanceled<T>(cancellationToken);
         }
 
-        var operation = new WriteOperation<T>(work, cancellationToken);
+        var operation = new WriteOperation<T>(work, singleStatement, cancellationToken);
         if (!_queue.Writer.TryWrite(operation))
         {
             return Task.FromException<T>(_fault is { } fault
@@ -142,15 +149,22 @@ internal sealed class WriteQueue : IAsyncDisposable
             executed++;
             try
             {
-                _session.Execute("SAVEPOINT op");
-                operation.Execute(_session);
-                _session.Execute("RELEASE op");
+                if (operation.SingleStatement)
+                {
+                    operation.Execute(_session);
+                }
+                else
+                {
+                    _session.Execute("SAVEPOINT op");
+                    operation.Execute(_session);
+                    _session.Execute("RELEASE op");
+                }
             }
 #pragma warning disable CA1031 // An operation's failure belongs to its caller, not to the batch.
             catch (Exception error)
 #pragma warning restore CA1031
             {
-                if (TryRollBackToSavepoint())
+                if (operation.SingleStatement ? InTransaction() : TryRollBackToSavepoint())
                 {
                     operation.SetFailure(error);
                     continue;

@@ -31,4 +31,62 @@ public class JobCodecTests
 
         Assert.Null(JobCodec.Deserialize(JobCodec.Serialize(job)).Anchor);
     }
+
+    [Fact]
+    public void Deserialize_EveryActionKindAndPolicy_RoundTripsToTheSameText()
+    {
+        JobDefinition[] jobs =
+        [
+            new()
+            {
+                Name = "cmd",
+                Schedule = "0 22 * * *",
+                TimeZone = "Europe/Berlin",
+                Action = new CommandAction { Argv = ["./run.sh", "--nightly"], Cwd = "/srv", Env = new Dictionary<string, string> { ["A"] = "1", ["B"] = "\"q\"" }, Shell = true },
+                Policies = JobPolicies.Default with
+                {
+                    IdleTimeout = TimeSpan.FromMinutes(5),
+                    OnInterrupt = InterruptPolicy.Record,
+                    Retry = new RetryPolicy { MaxAttempts = 5, On = [Vigil.Ledger.RunState.Interrupted, Vigil.Ledger.RunState.Failed] },
+                    Overlap = OverlapPolicy.Queue,
+                    CatchUp = CatchUpPolicy.All,
+                    Grace = TimeSpan.FromMinutes(3),
+                    After = ["extract", "load"],
+                    Session = "main",
+                    Expect = new ExpectPolicy { MaxSilence = TimeSpan.FromHours(26), EmptyStreak = 3 },
+                    PauseAfterFailures = 7,
+                },
+                Enabled = false,
+                Source = JobSource.Api,
+            },
+            new()
+            {
+                Name = "call",
+                Schedule = "every 30m",
+                TimeZone = "UTC",
+                Action = new HttpAction { Method = "POST", Url = "http://127.0.0.1:9000/x", Headers = new Dictionary<string, string> { ["Authorization"] = "Bearer ${T}" }, Body = "{}", ExpectStatus = [200, 204] },
+            },
+            new() { Name = "h", Schedule = "@daily", TimeZone = "UTC", Action = new HandlerAction { Name = "noop" } },
+        ];
+
+        foreach (var job in jobs)
+        {
+            var json = JobCodec.Serialize(job);
+
+            Assert.Equal(json, JobCodec.Serialize(JobCodec.Deserialize(json)));
+        }
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("null")]
+    [InlineData("[]")]
+    [InlineData("{\"name\":\"a\"}")]
+    [InlineData("{\"name\":1}")]
+    public void Deserialize_MalformedDefinition_FailsWithAFormatOrJsonError(string json)
+    {
+        var error = Record.Exception(() => JobCodec.Deserialize(json));
+
+        Assert.True(error is FormatException or System.Text.Json.JsonException or InvalidOperationException, error?.GetType().Name);
+    }
 }

@@ -80,4 +80,15 @@ public class PhraseCompilerTests
         Assert.Equal("every 15m", grid.Expression);
         Assert.Equal(ScheduleKind.Cron, cron.Kind);
     }
+
+    [Theory]
+    [InlineData("*/x * * * *", "step \"x\" in minute \"*/x\" is not a number (field 1)")]
+    [InlineData("every 5x", "\"5x\" has an unknown unit \"x\" (use ms, s, m, h or d)")]
+    [InlineData("every 100000000d", "\"100000000d\" is too large")]
+    public void Parse_CronOrDurationLookalike_ReportsTheCronOrDurationError(string text, string reason)
+    {
+        var error = Assert.Throws<ScheduleFormatException>(() => Schedule.Parse(text, TimeZoneInfo.Utc));
+
+        Assert.Equal($"invalid schedule \"{text}\": {reason}", error.Message);
+    }
 }

@@ -1,0 +1,40 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace Vigil.Engine;
+
+/// <summary>A fast 64-bit hash of a job's definition text, to notice changes without keeping the text.</summary>
+/// <remarks>
+/// Not cryptographic: definitions come from the operator's own config and CLI, not from an
+/// adversary. Eight bytes at a time, each mixed with a multiply and a rotate, and a final avalanche,
+/// so any change of the text changes the hash with overwhelming probability.
+/// </remarks>
+internal static class DefinitionHash
+{
+    private const ulong Seed = 0x9E3779B97F4A7C15;
+    private const ulong Multiplier = 0xBF58476D1CE4E5B9;
+
+    public static ulong Of(string text)
+    {
+        var chars = text.AsSpan();
+        var words = MemoryMarshal.Cast<char, ulong>(chars);
+        var hash = Seed ^ (ulong)chars.Length;
+        foreach (var word in words)
+        {
+            hash = BitOperations.RotateLeft((hash ^ word) * Multiplier, 27);
+        }
+
+        for (var i = words.Length * 4; i < chars.Length; i++)
+        {
+            hash = BitOperations.RotateLeft((hash ^ chars[i]) * Multiplier, 27);
+        }
+
+        // Final avalanche (the 64-bit finalizer of MurmurHash3).
+        hash ^= hash >> 33;
+        hash *= 0xFF51AFD7ED558CCD;
+        hash ^= hash >> 33;
+        hash *= 0xC4CEB93E53E98863;
+        hash ^= hash >> 33;
+        return hash;
+    }
+}

@@ -1,0 +1,122 @@
+using Vigil.Jobs;
+using Vigil.Ledger;
+using Vigil.Scheduling;
+
+namespace Vigil.Engine;
+
+/// <summary>
+/// Shares the parts that many job definitions have in common (policies, handler actions, schedule
+/// texts and zones, parsed schedules), so a node with a million jobs keeps one copy of each.
+/// </summary>
+/// <remarks>
+/// <para>Everything shared is immutable. Sharing goes by the records' own value equality, after the
+/// lists inside them were shared by content, so two parts are shared only if they are equal in every
+/// field, including fields added later (a list-typed field added later compares by reference, which
+/// only means less sharing, never a wrong one).</para>
+/// <para>A parsed schedule is shared between jobs with the same text and zone, except <c>every</c>
+/// grids, whose anchor (the job's creation by default) is part of the key.</para>
+/// <para>Used by the engine's loop only (one thread at a time).</para>
+/// </remarks>
+internal sealed class DefinitionPool
+{
+    private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IReadOnlyList<string>> _nameLists = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IReadOnlyList<RunState>> _stateLists = new(StringComparer.Ordinal);
+    private readonly Dictionary<RetryPolicy, RetryPolicy> _retries = [];
+    private readonly Dictionary<ExpectPolicy, ExpectPolicy> _expects = [];
+    private readonly Dictionary<JobPolicies, JobPolicies> _policies = [];
+    private readonly Dictionary<HandlerAction, HandlerAction> _handlers = [];
+    private readonly Dictionary<(string Text, string Zone), Schedule> _schedules = [];
+    private readonly Dictionary<(string Text, string Zone, DateTimeOffset Anchor), Schedule> _grids = [];
+
+    /// <summary>The number of distinct parsed schedules held.</summary>
+    public int ScheduleCount => _schedules.Count + _grids.Count;
+
+    /// <summary><paramref name="definition"/> with its common parts replaced by shared equal ones.</summary>
+    public JobDefinition Share(JobDefinition definition)
+    {
+        var policies = Share(definition.Policies);
+        var action = definition.Action is HandlerAction handler ? Intern(_handlers, handler) : definition.Action;
+        return definition with
+        {
+            Schedule = Intern(definition.Schedule),
+            TimeZone = Intern(definition.TimeZone),
+            Action = action,
+            Policies = policies,
+        };
+    }
+
+    /// <summary>The parsed schedule of <paramref name="definition"/>, shared with equal ones.</summary>
+    /// <exception cref="FormatException">The schedule does not parse.</exception>
+    /// <exception cref="ArgumentException">The time zone is unknown.</exception>
+    public Schedule ScheduleOf(JobDefinition definition, DateTimeOffset createdAt)
+    {
+        var key = (definition.Schedule, definition.TimeZone);
+        if (_schedules.TryGetValue(key, out var shared))
+        {
+            return shared;
+        }
+
+        // An every-grid without an anchor is anchored at the job's creation, on a whole second.
+        var anchor = definition.Anchor ?? createdAt.AddTicks(-(createdAt.UtcTicks % TimeSpan.TicksPerSecond));
+        if (_grids.TryGetValue((key.Schedule, key.TimeZone, anchor), out var grid))
+        {
+            return grid;
+        }
+
+        var schedule = Schedule.Parse(definition.Schedule, TimeZones.Find(definition.TimeZone), anchor);
+        if (schedule.Kind == ScheduleKind.Every)
+        {
+            _grids[(key.Schedule, key.TimeZone, anchor)] = schedule;
+        }
+        else
+        {
+            _schedules[key] = schedule;
+        }
+
+        return schedule;
+    }
+
+    private JobPolicies Share(JobPolicies policies)
+    {
+        var retry = Intern(_retries, policies.Retry with { On = Intern(_stateLists, policies.Retry.On) });
+        var expect = Intern(_expects, policies.Expect);
+        var after = Intern(_nameLists, policies.After);
+        return Intern(_policies, policies with { Retry = retry, Expect = expect, After = after, Session = policies.Session is { } s ? Intern(s) : null });
+    }
+
+    private string Intern(string value)
+    {
+        if (_strings.TryGetValue(value, out var shared))
+        {
+            return shared;
+        }
+
+        _strings[value] = value;
+        return value;
+    }
+
+    private static T Intern<T>(Dictionary<T, T> pool, T value)
+        where T : notnull
+    {
+        if (pool.TryGetValue(value, out var shared))
+        {
+            return shared;
+        }
+
+        pool[value] = value;
+        return value;
+    }
+
+    private static IReadOnlyList<T> Intern<T>(Dictionary<string, IReadOnlyList<T>> pool, IReadOnlyList<T> list)
+    {
+        var key = string.Join('\n', list);
+        if (pool.TryGetValue(key, out var shared))
+        {
+            return shared;
+        }
+
+        pool[key] = list;
+        return list;
+    }
+}
