@@ -80,7 +80,7 @@ internal sealed class TortureAudit(IReadOnlyList<TortureJob> jobs, LedgerFile le
             }
 
             var schedule = ScheduleOf(row);
-            foreach (var slot in schedule.GetOccurrences(row.CreatedAt, bound))
+            foreach (var slot in schedule.GetOccurrences(row.CreatedAt.AddTicks(1), bound))
             {
                 slots++;
                 Check(attemptsBySlot.ContainsKey((job.Name, slot)), $"G1: {job.Name} slot {Iso.Format(slot)} has no row");

@@ -118,8 +118,12 @@ public sealed partial class VigilEngine
         // The start-by limits are checked again against the instant the claims carry: the checks
         // above may have waited on the ledger, and a retry must not start after its window closed.
         var startedAt = _time.GetUtcNow();
-        var late = toClaim.Where(c => startedAt >= c.StartBy).ToList();
-        toClaim.RemoveAll(c => startedAt >= c.StartBy);
+        var late = toClaim.FindAll(c => startedAt >= c.StartBy);
+        if (late.Count > 0)
+        {
+            toClaim.RemoveAll(c => startedAt >= c.StartBy);
+        }
+
         var claims = new Task<ClaimResult>[toClaim.Count];
         for (var i = 0; i < claims.Length; i++)
         {
