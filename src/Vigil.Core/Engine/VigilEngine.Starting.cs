@@ -1,5 +1,6 @@
 using Vigil.Jobs;
 using Vigil.Ledger;
+using Vigil.Planning;
 using Vigil.Scheduling;
 
 namespace Vigil.Engine;
@@ -35,7 +36,7 @@ public sealed partial class VigilEngine
 
         var resolvedBefore = _resolved;
 
-        var toClaim = new List<(RunRecord Run, JobRuntime Job)>();
+        var toClaim = new List<(RunRecord Run, JobRuntime Job, DateTimeOffset? StartBy)>();
         var batchPerJob = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var run in pending)
         {
@@ -56,6 +57,13 @@ public sealed partial class VigilEngine
                 continue;
             }
 
+            var startBy = await StartByAsync(run, job, cancellationToken).ConfigureAwait(false);
+            if (startBy is { } startLimit && now >= startLimit)
+            {
+                await ResolveAsync(run, RunState.Missed, LateReason(run, job, now), now, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
             if (run.Attempt == 1 && run.Trigger is RunTrigger.Schedule or RunTrigger.CatchUp && job.Policies.After.Count > 0)
             {
                 var blocked = await UpstreamBlockAsync(job, run, cancellationToken).ConfigureAwait(false);
@@ -67,9 +75,19 @@ public sealed partial class VigilEngine
             }
 
             batchPerJob.TryGetValue(job.Name, out var inBatch);
-            if (_supervisor.CountFor(job.Name) + inBatch > 0 && !await OverlapAllowsAsync(job, run, now, cancellationToken).ConfigureAwait(false))
+            if (_supervisor.CountFor(job.Name) + inBatch > 0)
             {
-                continue;
+                // A catch-up backlog (catch_up: all) was due all at once: its slots run one after
+                // another rather than being skipped or queued as a slot that came due during a run.
+                if (run.Trigger == RunTrigger.CatchUp && job.Policies.Overlap != OverlapPolicy.Allow)
+                {
+                    continue;
+                }
+
+                if (!await OverlapAllowsAsync(job, run, now, cancellationToken).ConfigureAwait(false))
+                {
+                    continue;
+                }
             }
 
             if (job.QueuedRunId == run.Id)
@@ -78,7 +96,7 @@ public sealed partial class VigilEngine
             }
 
             batchPerJob[job.Name] = inBatch + 1;
-            toClaim.Add((run, job));
+            toClaim.Add((run, job, startBy));
         }
 
         var pageFull = pending.Count == limit;
@@ -89,24 +107,51 @@ public sealed partial class VigilEngine
         }
 
         // Claims go to the ledger together (one group commit); each action starts only after its
-        // own running mark is committed.
+        // own running mark is committed. A claim that committed must be followed by its start, so
+        // claims are not cancelled, and a claim that failed does not keep the others from starting:
+        // a run marked running that nobody supervises would never be finished (G3).
+        // The start-by limits are checked again against the instant the claims carry: the checks
+        // above may have waited on the ledger, and a retry must not start after its window closed.
         var startedAt = _time.GetUtcNow();
+        var late = toClaim.FindAll(c => startedAt >= c.StartBy);
+        if (late.Count > 0)
+        {
+            toClaim.RemoveAll(c => startedAt >= c.StartBy);
+        }
+
         var claims = new Task<ClaimResult>[toClaim.Count];
         for (var i = 0; i < claims.Length; i++)
         {
-            var (run, job) = toClaim[i];
-            claims[i] = _store.ClaimAsync(run.Id, _incarnation!, startedAt, startedAt + job.Policies.Timeout, cancellationToken);
+            var (run, job, _) = toClaim[i];
+            claims[i] = _store.ClaimAsync(run.Id, _incarnation!, startedAt, startedAt + job.Policies.Timeout, CancellationToken.None);
         }
 
-        var results = await Task.WhenAll(claims).ConfigureAwait(false);
-        var started = 0;
-        for (var i = 0; i < results.Length; i++)
+        try
         {
-            switch (results[i])
+            await Task.WhenAll(claims).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Each claim's outcome is examined below.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+
+        Exception? failure = null;
+        var leaseLost = false;
+        var started = 0;
+        for (var i = 0; i < claims.Length; i++)
+        {
+            if (!claims[i].IsCompletedSuccessfully)
+            {
+                failure ??= claims[i].Exception?.InnerException ?? new OperationCanceledException();
+                continue;
+            }
+
+            switch (claims[i].Result)
             {
                 case ClaimResult.Claimed:
                     started++;
-                    var (run, job) = toClaim[i];
+                    var (run, job, _) = toClaim[i];
                     var claimed = run with
                     {
                         State = RunState.Running,
@@ -118,13 +163,29 @@ public sealed partial class VigilEngine
                     _supervisor.Start(claimed, job, startedAt, startedAt + job.Policies.Timeout);
                     break;
                 case ClaimResult.LeaseLost:
-                    throw new LeaseLostException();
+                    leaseLost = true;
+                    break;
                 default:
                     break;
             }
         }
 
+        foreach (var (run, job, _) in late)
+        {
+            await ResolveAsync(run, RunState.Missed, LateReason(run, job, startedAt), startedAt, CancellationToken.None).ConfigureAwait(false);
+        }
+
         WakeIfMoreBehind(pageFull, started > 0 || _resolved != resolvedBefore);
+        if (leaseLost)
+        {
+            throw new LeaseLostException();
+        }
+
+        if (failure is not null)
+        {
+            // The loop logs it and tries again after a pause; the runs not claimed are still pending.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
     }
 
     /// <summary>
@@ -139,6 +200,33 @@ public sealed partial class VigilEngine
             _wake.Set();
         }
     }
+
+    /// <summary>
+    /// The instant from which a pending run may no longer start, or null: a retry's window end, or
+    /// for a slot an earlier incarnation left pending, what catch-up allows.
+    /// </summary>
+    private async Task<DateTimeOffset?> StartByAsync(RunRecord run, JobRuntime job, CancellationToken cancellationToken)
+    {
+        if (run.Trigger == RunTrigger.Retry)
+        {
+            var attempts = await _store.ListAttemptsAsync(run.Job, run.Slot, cancellationToken).ConfigureAwait(false);
+            var manual = attempts.Count > 0 && attempts[0].Trigger == RunTrigger.Manual;
+            return RetryDecider.WindowEnd(run.Slot, manual, job.Policies.Retry, job.Schedule);
+        }
+
+        if (run.Attempt == 1 && run.Trigger is RunTrigger.Schedule or RunTrigger.CatchUp && run.CreatedAt < _incarnation!.StartedAt)
+        {
+            return CatchUpPlanner.LeftoverStartBy(run.Slot, job.Cursor, job.Policies, job.Grace);
+        }
+
+        return null;
+    }
+
+    /// <summary>Why a run past its start-by limit (<see cref="StartByAsync"/>) is recorded missed at <paramref name="now"/>.</summary>
+    private static string LateReason(RunRecord run, JobRuntime job, DateTimeOffset now) =>
+        run.Trigger == RunTrigger.Retry
+            ? RetryDecider.WindowClosedBeforeStart
+            : CatchUpPlanner.LeftoverReason(run.Slot, job.Policies, job.Grace, now);
 
     /// <summary>Why an <c>after:</c> upstream blocks this run, or null when every upstream's latest earlier slot succeeded.</summary>
     private async Task<string?> UpstreamBlockAsync(JobRuntime job, RunRecord run, CancellationToken cancellationToken)

@@ -179,14 +179,17 @@ public sealed partial class VigilEngine : IAsyncDisposable
             wakeAt = p;
         }
 
+        // Measured from a fresh reading: the query above took time, and sleeping "wakeAt - now" from
+        // the earlier reading would wake that much after the slot.
         var signal = _wake.WaitAsync();
-        if (wakeAt <= now || signal.IsCompleted)
+        var remaining = wakeAt - _time.GetUtcNow();
+        if (remaining <= TimeSpan.Zero || signal.IsCompleted)
         {
             return;
         }
 
         using var delayCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var delay = Task.Delay(wakeAt - now, _time, delayCancel.Token);
+        var delay = Task.Delay(remaining, _time, delayCancel.Token);
         await Task.WhenAny(signal, delay).ConfigureAwait(false);
         await delayCancel.CancelAsync().ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();

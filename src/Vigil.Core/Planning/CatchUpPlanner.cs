@@ -73,6 +73,49 @@ internal static class CatchUpPlanner
         }
     }
 
+    /// <summary>
+    /// Decides about a slot an earlier incarnation materialized but never started (it waited for a
+    /// concurrency slot, a session or the overlap queue when that process stopped). It fell due in
+    /// downtime like the slots planned after it, so <c>catch_up</c> applies to it as well; without
+    /// this, a slot left pending would run however late, and ahead of the newer slot catch-up chose.
+    /// Returns why it is missed, or null when it may still run.
+    /// </summary>
+    /// <param name="slot">The leftover slot.</param>
+    /// <param name="latestPlanned">The job's latest materialized slot (the planner's cursor).</param>
+    /// <param name="policies">The job's policies.</param>
+    /// <param name="grace">The job's effective grace.</param>
+    /// <param name="now">Now.</param>
+    public static string? DecideLeftover(DateTimeOffset slot, DateTimeOffset latestPlanned, JobPolicies policies, TimeSpan grace, DateTimeOffset now) =>
+        LeftoverStartBy(slot, latestPlanned, policies, grace) is { } startBy && now >= startBy
+            ? LeftoverReason(slot, policies, grace, now)
+            : null;
+
+    /// <summary>
+    /// The instant from which a leftover slot (see <see cref="DecideLeftover"/>) may no longer start,
+    /// or null when it may start however late (<c>catch_up: all</c>).
+    /// </summary>
+    public static DateTimeOffset? LeftoverStartBy(DateTimeOffset slot, DateTimeOffset latestPlanned, JobPolicies policies, TimeSpan grace) =>
+        policies.CatchUp switch
+        {
+            CatchUpPolicy.All => null,
+            CatchUpPolicy.None => DateTimeOffset.MinValue,
+            _ => latestPlanned > slot ? DateTimeOffset.MinValue : slot + grace + TimeSpan.FromTicks(1),
+        };
+
+    /// <summary>Why a leftover slot is recorded missed at <paramref name="now"/>.</summary>
+    public static string LeftoverReason(DateTimeOffset slot, JobPolicies policies, TimeSpan grace, DateTimeOffset now)
+    {
+        if (policies.CatchUp == CatchUpPolicy.None)
+        {
+            return "the daemon was down before the slot could start (catch_up: none)";
+        }
+
+        var lateness = now - slot;
+        return lateness > grace
+            ? $"the daemon was down before the slot could start and came back {Duration.Format(Truncate(lateness))} later, past grace {Duration.Format(grace)}"
+            : "the daemon was down before the slot could start; a later slot ran instead (catch_up: latest)";
+    }
+
     private static SlotDecision Latest(IReadOnlyList<DateTimeOffset> due, int index, int newest, TimeSpan grace, DateTimeOffset now, DateTimeOffset incarnationStart)
     {
         var slot = due[index];

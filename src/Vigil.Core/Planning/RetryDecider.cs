@@ -25,6 +25,9 @@ internal static class RetryDecider
     /// <summary>The reason recorded for a run still running when the drain timed out.</summary>
     public const string DrainTimedOut = "drain timed out";
 
+    /// <summary>The reason recorded for a pending retry whose window closed before it could start.</summary>
+    public const string WindowClosedBeforeStart = "retry window closed before the attempt could start";
+
     public static RetryDecision Decide(
         RunRecord ended,
         RunState outcome,
@@ -60,14 +63,27 @@ internal static class RetryDecider
         }
 
         var at = now + policies.Retry.DelayBefore(ended.Attempt + 1);
-        var windowEnd = ended.Slot + policies.Retry.Window;
-        var nextSlot = ended.Trigger == RunTrigger.Manual ? null : schedule?.GetNextOccurrence(ended.Slot);
-        if (at >= windowEnd || (nextSlot is { } next && at >= next))
+        if (at >= WindowEnd(ended.Slot, manual: ended.Trigger == RunTrigger.Manual, policies.Retry, schedule))
         {
             return RetryDecision.No($"{reason} (retry window closed)");
         }
 
         return new RetryDecision(true, at, reason, Poisoned: false);
+    }
+
+    /// <summary>
+    /// The instant from which no attempt of <paramref name="slot"/> may start: slot + <c>retry.window</c>,
+    /// or the job's next slot if that comes first (manual runs have no next slot to yield to).
+    /// </summary>
+    /// <remarks>
+    /// Checked when the retry is decided and again when it is about to start: a retry that waited
+    /// past its window (the daemon was down, or every run slot was busy) is not started late.
+    /// </remarks>
+    public static DateTimeOffset WindowEnd(DateTimeOffset slot, bool manual, RetryPolicy retry, Schedule? schedule)
+    {
+        var end = slot + retry.Window;
+        var next = manual ? null : schedule?.GetNextOccurrence(slot);
+        return next is { } n && n < end ? n : end;
     }
 }
 

@@ -16,24 +16,20 @@ internal sealed class CronExpression
     /// <summary>Years the search looks ahead before it concludes the expression never matches again (one Gregorian cycle).</summary>
     private const int SearchYears = 400;
 
-    private readonly uint[] _weekdayPatterns;
+    /// <summary>
+    /// The day mask of a month depends only on its length (28-31) and the weekday of its first day,
+    /// so there are 28 of them: filled in on first use (bit 0, never a day, marks a filled slot),
+    /// then every month costs one look-up whatever the day-of-month and day-of-week specials are.
+    /// Null when neither day field is restricted (every valid day matches).
+    /// </summary>
+    private readonly uint[]? _dayMasks;
 
     internal CronExpression(CronFields fields)
     {
         Fields = fields;
-        _weekdayPatterns = new uint[7];
-        for (var firstWeekday = 0; firstWeekday < 7; firstWeekday++)
+        if (fields.DayOfMonthRestricted || fields.DayOfWeekRestricted)
         {
-            uint mask = 0;
-            for (var day = 1; day <= 31; day++)
-            {
-                if ((fields.DaysOfWeek & (1 << ((firstWeekday + day - 1) % 7))) != 0)
-                {
-                    mask |= 1u << day;
-                }
-            }
-
-            _weekdayPatterns[firstWeekday] = mask;
+            _dayMasks = new uint[4 * 7];
         }
     }
 
@@ -49,8 +45,9 @@ internal sealed class CronExpression
     /// <summary>The first local time (ticks, whole seconds) at or after <paramref name="startLocal"/> that matches, or -1.</summary>
     public long NextLocal(long startLocal)
     {
-        // Round up to a whole second.
-        var remainder = startLocal % TimeSpan.TicksPerSecond;
+        // Round up to a whole second. (Local ticks are never negative; unsigned division by a
+        // constant is a multiply and a shift, where signed division needs fix-ups.)
+        var remainder = (long)((ulong)startLocal % TimeSpan.TicksPerSecond);
         if (remainder != 0)
         {
             startLocal += TimeSpan.TicksPerSecond - remainder;
@@ -63,10 +60,10 @@ internal sealed class CronExpression
 
         var date = new DateTime(startLocal);
         date.Deconstruct(out int year, out int month, out int day);
-        var timeOfDay = startLocal % TimeSpan.TicksPerDay;
-        var hour = (int)(timeOfDay / TimeSpan.TicksPerHour);
-        var minute = (int)(timeOfDay / TimeSpan.TicksPerMinute % 60);
-        var second = (int)(timeOfDay / TimeSpan.TicksPerSecond % 60);
+        var secondOfDay = (uint)((ulong)startLocal % TimeSpan.TicksPerDay / TimeSpan.TicksPerSecond);
+        var hour = (int)(secondOfDay / 3600);
+        var minute = (int)(secondOfDay / 60 % 60);
+        var second = (int)(secondOfDay % 60);
 
         var lastYear = Math.Min(year + SearchYears, 9999);
         var f = Fields;
@@ -195,15 +192,30 @@ internal sealed class CronExpression
     /// <summary>The days of <paramref name="month"/> that match, as bits 1-31.</summary>
     public uint DayMask(int year, int month)
     {
-        var f = Fields;
         var daysInMonth = DateTime.DaysInMonth(year, month);
-        var validDays = (uint)((2UL << daysInMonth) - 2);
-        if (!f.DayOfMonthRestricted && !f.DayOfWeekRestricted)
+        if (_dayMasks is null)
         {
-            return validDays;
+            return (uint)((2UL << daysInMonth) - 2);
         }
 
         var firstWeekday = (int)new DateTime(year, month, 1).DayOfWeek;
+        ref var slot = ref _dayMasks[((daysInMonth - 28) * 7) + firstWeekday];
+        var filled = Volatile.Read(ref slot);
+        if (filled == 0)
+        {
+            // Threads that race here compute the same value.
+            filled = ComputeDayMask(daysInMonth, firstWeekday) | 1u;
+            Volatile.Write(ref slot, filled);
+        }
+
+        return filled & ~1u;
+    }
+
+    /// <summary>The days that match in a month of <paramref name="daysInMonth"/> days whose first day is <paramref name="firstWeekday"/> (0 = Sunday).</summary>
+    private uint ComputeDayMask(int daysInMonth, int firstWeekday)
+    {
+        var f = Fields;
+        var validDays = (uint)((2UL << daysInMonth) - 2);
         uint dayOfMonth = 0;
         if (f.DayOfMonthRestricted)
         {
@@ -246,7 +258,14 @@ internal sealed class CronExpression
         uint dayOfWeek = 0;
         if (f.DayOfWeekRestricted)
         {
-            dayOfWeek = _weekdayPatterns[firstWeekday];
+            for (var day = 1; day <= daysInMonth; day++)
+            {
+                if ((f.DaysOfWeek & (1 << ((firstWeekday + day - 1) % 7))) != 0)
+                {
+                    dayOfWeek |= 1u << day;
+                }
+            }
+
             var lastWeekdays = (uint)f.LastWeekdaysOfMonth;
             if (lastWeekdays != 0)
             {

@@ -81,18 +81,39 @@ internal sealed class CronSchedule : Schedule
             afterUtcTicks = 0;
         }
 
-        var offset = _rules.OffsetAt(afterUtcTicks);
-
-        // Where the current segment began, and the end (local) of its repeated range if it began
-        // by falling back and the start instant lies in that range.
+        // The offset at the start; where the current segment began, and the end (local) of its
+        // repeated range if it began by falling back and the start instant lies in that range; and
+        // the instant of the next transition, before which a candidate needs no further check.
+        long offset;
         var segmentStart = afterUtcTicks;
         var repeatedUntilLocal = long.MinValue;
-        if (!_rules.IsFixed && _rules.TryFindLastTransition(afterUtcTicks, TimeSpan.TicksPerDay, out var previous))
+        long quietUntil;
+        ZoneLocation location;
+        if (_rules.TryLocate(afterUtcTicks, out location))
         {
-            segmentStart = previous.At;
-            if (previous.IsOverlap)
+            offset = location.Offset;
+            quietUntil = location.NextAt;
+            if (location.HasPrevious && location.Previous.At >= afterUtcTicks - TimeSpan.TicksPerDay)
             {
-                repeatedUntilLocal = previous.At + previous.OffsetBefore;
+                segmentStart = location.Previous.At;
+                if (location.Previous.IsOverlap)
+                {
+                    repeatedUntilLocal = location.Previous.At + location.Previous.OffsetBefore;
+                }
+            }
+        }
+        else
+        {
+            offset = _rules.OffsetAt(afterUtcTicks);
+            quietUntil = long.MinValue;
+            location = default;
+            if (_rules.TryFindLastTransition(afterUtcTicks, TimeSpan.TicksPerDay, out var previous))
+            {
+                segmentStart = previous.At;
+                if (previous.IsOverlap)
+                {
+                    repeatedUntilLocal = previous.At + previous.OffsetBefore;
+                }
             }
         }
 
@@ -107,7 +128,25 @@ internal sealed class CronSchedule : Schedule
             }
 
             var utc = local - offset;
-            if (_rules.IsFixed || !_rules.TryFindTransition(Math.Max(segmentStart, afterUtcTicks), Math.Min(utc, MaxUtcTicks), out var transition))
+            Transition transition;
+            bool crossed;
+            if (utc < quietUntil || _rules.IsFixed)
+            {
+                transition = default;
+                crossed = false;
+            }
+            else if (location.HasNext)
+            {
+                // The candidate is at or past the next transition, which the look-up already found.
+                transition = location.Next;
+                crossed = true;
+            }
+            else
+            {
+                crossed = _rules.TryFindTransition(Math.Max(segmentStart, afterUtcTicks), Math.Min(utc, MaxUtcTicks), out transition);
+            }
+
+            if (!crossed)
             {
                 if (utc > MaxUtcTicks)
                 {
@@ -145,6 +184,15 @@ internal sealed class CronSchedule : Schedule
 
             offset = transition.OffsetAfter;
             segmentStart = transition.At;
+            if (_rules.TryLocate(transition.At, out location))
+            {
+                quietUntil = location.NextAt;
+            }
+            else
+            {
+                quietUntil = long.MinValue;
+                location = default;
+            }
         }
     }
 }

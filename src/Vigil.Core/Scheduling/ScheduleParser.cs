@@ -48,7 +48,7 @@ internal static class ScheduleParser
 
         if (LooksLikeCron(trimmed))
         {
-            var normalized = string.Join(' ', trimmed.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
+            var normalized = NormalizeBlanks(trimmed);
             return new CronSchedule(text, normalized, CronParser.Parse(text, normalized), zone);
         }
 
@@ -76,6 +76,12 @@ internal static class ScheduleParser
             ? true
             : throw new ScheduleFormatException(text, error!);
     }
+
+    /// <summary>Fields separated by single spaces; the text itself (no copy) when it already is.</summary>
+    private static string NormalizeBlanks(string text) =>
+        text.Contains('\t', StringComparison.Ordinal) || text.Contains("  ", StringComparison.Ordinal)
+            ? string.Join(' ', text.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
+            : text;
 
     /// <summary>A cron expression's first field (second or minute) holds only digits and <c>* ? / , -</c>; phrases never do.</summary>
     private static bool LooksLikeCron(string text)

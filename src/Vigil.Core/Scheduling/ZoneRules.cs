@@ -132,6 +132,89 @@ internal sealed class ZoneRules
     }
 
     /// <summary>
+    /// Everything the start of a search needs, in one table look-up: the offset in force at
+    /// <paramref name="utcTicks"/> (as <see cref="OffsetAt"/>), the last transition at or before it
+    /// (in its year or the previous one), and the next transition after it (or an instant before
+    /// which there is none).
+    /// </summary>
+    /// <remarks>
+    /// <see cref="CronSchedule"/> calls this once per search instead of <see cref="OffsetAt"/>,
+    /// <see cref="TryFindLastTransition"/> and <see cref="TryFindTransition"/>, which each work out
+    /// the year and walk its table again; on the hot path that was most of the cost.
+    /// </remarks>
+    /// <returns>False for instants too close to the ends of the table; use the separate look-ups then.</returns>
+    public bool TryLocate(long utcTicks, out ZoneLocation location)
+    {
+        location = default;
+        if (_fixed)
+        {
+            location = new ZoneLocation(_fixedOffset, false, default, false, default, long.MaxValue);
+            return true;
+        }
+
+        var year = Year(utcTicks);
+        if (year <= MinYear || year >= MaxYear)
+        {
+            return false;
+        }
+
+        var rules = Get(year);
+        var at = rules.At;
+        var index = -1;
+        while (index + 1 < at.Length && at[index + 1] <= utcTicks)
+        {
+            index++;
+        }
+
+        var hasPrevious = false;
+        Transition previous = default;
+        if (index >= 0)
+        {
+            hasPrevious = true;
+            previous = new Transition(at[index], index == 0 ? rules.OffsetAtStart : rules.OffsetAfter[index - 1], rules.OffsetAfter[index]);
+        }
+        else
+        {
+            var before = Get(year - 1);
+            if (before.At.Length > 0)
+            {
+                var last = before.At.Length - 1;
+                hasPrevious = true;
+                previous = new Transition(before.At[last], last == 0 ? before.OffsetAtStart : before.OffsetAfter[last - 1], before.OffsetAfter[last]);
+            }
+        }
+
+        // The next transition: later this year, or the first of the next year. A year without
+        // any gives only a bound: no transition before its end.
+        var hasNext = true;
+        Transition next;
+        long nextAt;
+        if (index + 1 < at.Length)
+        {
+            next = new Transition(at[index + 1], index < 0 ? rules.OffsetAtStart : rules.OffsetAfter[index], rules.OffsetAfter[index + 1]);
+            nextAt = next.At;
+        }
+        else
+        {
+            var after = Get(year + 1);
+            if (after.At.Length > 0)
+            {
+                next = new Transition(after.At[0], after.OffsetAtStart, after.OffsetAfter[0]);
+                nextAt = next.At;
+            }
+            else
+            {
+                hasNext = false;
+                next = default;
+                nextAt = after.End;
+            }
+        }
+
+        location = new ZoneLocation(index < 0 ? rules.OffsetAtStart : rules.OffsetAfter[index], hasPrevious, previous, hasNext, next, nextAt);
+        return true;
+    }
+
+    /// <summary>
     /// Maps a local time to UTC: its first pass when it occurs twice, the first instant after the gap
     /// when it does not exist.
     /// </summary>
@@ -218,7 +301,7 @@ internal sealed class ZoneRules
             }
         }
 
-        return new YearRules(offsetAtStart, [.. at], [.. after]);
+        return new YearRules(offsetAtStart, [.. at], [.. after], end);
     }
 
     private long Offset(long utcTicks) => _zone.GetUtcOffset(new DateTime(utcTicks, DateTimeKind.Utc)).Ticks;
@@ -227,8 +310,17 @@ internal sealed class ZoneRules
         : utcTicks >= DateTime.MaxValue.Ticks ? DateTime.MaxValue.Year
         : new DateTime(utcTicks).Year;
 
-    private sealed record YearRules(long OffsetAtStart, long[] At, long[] OffsetAfter);
+    private sealed record YearRules(long OffsetAtStart, long[] At, long[] OffsetAfter, long End);
 }
+
+/// <summary>The result of <see cref="ZoneRules.TryLocate"/>.</summary>
+/// <param name="Offset">The offset in force (ticks).</param>
+/// <param name="HasPrevious">Whether <paramref name="Previous"/> holds a transition.</param>
+/// <param name="Previous">The last transition at or before the instant (in its year or the previous one).</param>
+/// <param name="HasNext">Whether <paramref name="Next"/> holds a transition.</param>
+/// <param name="Next">The first transition after the instant (in its year or the next one), as <see cref="ZoneRules.TryFindTransition"/> gives it.</param>
+/// <param name="NextAt">No transition happens after the instant and before this one (UTC ticks): <paramref name="Next"/>'s instant, or a bound when there is none.</param>
+internal readonly record struct ZoneLocation(long Offset, bool HasPrevious, Transition Previous, bool HasNext, Transition Next, long NextAt);
 
 /// <summary>A change of UTC offset at instant <see cref="At"/> (UTC ticks).</summary>
 internal readonly record struct Transition(long At, long OffsetBefore, long OffsetAfter)

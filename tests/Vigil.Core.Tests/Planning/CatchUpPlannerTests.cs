@@ -89,4 +89,35 @@ public class CatchUpPlannerTests
             Assert.Equal(due, decisions.Select(d => d.Slot));
         }
     }
+
+    [Theory]
+    [InlineData(CatchUpPolicy.Latest, 12, 12, null)]
+    [InlineData(CatchUpPolicy.Latest, 11, 12, "the daemon was down before the slot could start and came back 1h10m later, past grace 30m")]
+    [InlineData(CatchUpPolicy.All, 9, 12, null)]
+    [InlineData(CatchUpPolicy.None, 12, 12, "the daemon was down before the slot could start (catch_up: none)")]
+    public void DecideLeftover_SlotLeftPendingByAnEarlierIncarnation_FollowsCatchUp(CatchUpPolicy catchUp, int slotHour, int latestHour, string? expected)
+    {
+        var reason = CatchUpPlanner.DecideLeftover(Day.AddHours(slotHour), Day.AddHours(latestHour), new JobPolicies { CatchUp = catchUp }, Grace, Start);
+
+        Assert.Equal(expected, reason);
+    }
+
+    [Fact]
+    public void DecideLeftover_LatestWithinGraceButANewerSlotPlanned_IsMissed()
+    {
+        var reason = CatchUpPlanner.DecideLeftover(Day.AddHours(12), Day.AddHours(12).AddMinutes(5), JobPolicies.Default, Grace, Start);
+
+        Assert.Equal("the daemon was down before the slot could start; a later slot ran instead (catch_up: latest)", reason);
+    }
+
+    [Fact]
+    public void LeftoverStartBy_ByPolicy_IsTheLastInstantCatchUpWouldStillRunTheSlot()
+    {
+        var slot = Day.AddHours(12);
+
+        Assert.Equal(slot + Grace + TimeSpan.FromTicks(1), CatchUpPlanner.LeftoverStartBy(slot, slot, JobPolicies.Default, Grace));
+        Assert.Equal(DateTimeOffset.MinValue, CatchUpPlanner.LeftoverStartBy(slot, slot.AddHours(1), JobPolicies.Default, Grace));
+        Assert.Equal(DateTimeOffset.MinValue, CatchUpPlanner.LeftoverStartBy(slot, slot, new JobPolicies { CatchUp = CatchUpPolicy.None }, Grace));
+        Assert.Null(CatchUpPlanner.LeftoverStartBy(slot, slot.AddHours(1), new JobPolicies { CatchUp = CatchUpPolicy.All }, Grace));
+    }
 }

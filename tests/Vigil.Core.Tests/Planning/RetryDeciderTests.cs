@@ -124,4 +124,21 @@ public class RetryDeciderTests
 
         Check.One(Config.QuickThrowOnFailure.WithMaxTest(500), property);
     }
+
+    [Fact]
+    public void WindowEnd_NextSlotBeforeSlotPlusWindow_IsTheNextSlot()
+    {
+        var end = RetryDecider.WindowEnd(Slot, manual: false, new RetryPolicy { Window = TimeSpan.FromDays(2) }, Daily);
+
+        Assert.Equal(Slot.AddDays(1), end);
+    }
+
+    [Fact]
+    public void WindowEnd_ManualRunOrWindowFirst_IsSlotPlusWindow()
+    {
+        var retry = new RetryPolicy { Window = TimeSpan.FromDays(2) };
+
+        Assert.Equal(Slot.AddDays(2), RetryDecider.WindowEnd(Slot, manual: true, retry, Daily));
+        Assert.Equal(Slot.AddHours(6), RetryDecider.WindowEnd(Slot, manual: false, new RetryPolicy(), Daily));
+    }
 }

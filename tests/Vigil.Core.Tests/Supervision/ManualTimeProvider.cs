@@ -6,6 +6,7 @@ internal sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
     private readonly Lock _lock = new();
     private readonly List<ManualTimer> _timers = [];
     private readonly TaskCompletionSource _timerCreated = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _timersChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private DateTimeOffset _now = start;
 
     public ManualTimeProvider()
@@ -35,12 +36,61 @@ internal sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
         {
             _now += by;
             due = _timers.FindAll(t => t.DueAt is { } at && at <= _now);
+            due.Sort((a, b) => Nullable.Compare(a.DueAt, b.DueAt));
         }
 
         foreach (var timer in due)
         {
             timer.Fire();
         }
+    }
+
+    /// <summary>Moves the clock to <paramref name="instant"/> (never backwards), firing every timer due by then.</summary>
+    public void AdvanceTo(DateTimeOffset instant)
+    {
+        var by = instant - GetUtcNow();
+        if (by > TimeSpan.Zero)
+        {
+            Advance(by);
+        }
+    }
+
+    /// <summary>
+    /// Completes once a timer is armed to fire at exactly <paramref name="dueAt"/>: the code under test
+    /// is waiting for that instant, so advancing to it now exercises the wait instead of racing it.
+    /// </summary>
+    public async Task WaitForTimerAsync(DateTimeOffset dueAt, TimeSpan patience)
+    {
+        using var limit = new CancellationTokenSource(patience);
+        while (true)
+        {
+            Task changed;
+            lock (_lock)
+            {
+                if (_timers.Exists(t => t.DueAt == dueAt))
+                {
+                    return;
+                }
+
+                changed = _timersChanged.Task;
+            }
+
+            try
+            {
+                await changed.WaitAsync(limit.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"no timer was armed for {dueAt:O} within {patience.TotalSeconds}s");
+            }
+        }
+    }
+
+    /// <summary>Call under the lock: wakes everyone waiting for a change of the armed timers.</summary>
+    private void SignalTimersChanged()
+    {
+        _timersChanged.TrySetResult();
+        _timersChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
@@ -67,6 +117,8 @@ internal sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
                 {
                     clock._timers.Add(this);
                 }
+
+                clock.SignalTimersChanged();
             }
 
             return true;

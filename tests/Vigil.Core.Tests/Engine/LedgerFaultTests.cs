@@ -1,0 +1,41 @@
+using Vigil.Ledger;
+
+namespace Vigil.Core.Tests.Engine;
+
+/// <summary>A ledger call that fails must not leave a run running without a supervisor (G3).</summary>
+public sealed class LedgerFaultTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Start = EngineHarness.Start;
+    private EngineHarness _harness = null!;
+
+    public async Task InitializeAsync() => _harness = await EngineHarness.CreateAsync();
+
+    public async Task DisposeAsync() => await _harness.DisposeAsync();
+
+    [Fact]
+    public async Task Claim_OneClaimOfABatchFails_TheClaimedRunStillStartsAndTheOtherIsClaimedAfterAPause()
+    {
+        // Two runs are claimed in one batch; the ledger refuses the second claim (an I/O error on
+        // that statement). The first is running in the ledger: its action must start, or nothing
+        // would ever finish it.
+        var gate = _harness.Gate("work");
+        await _harness.AddJobAsync(TestJobs.Handler("a", "every 1h", handler: "work"));
+        await _harness.AddJobAsync(TestJobs.Handler("b", "every 1h", handler: "work"));
+        var claims = 0;
+        await _harness.StartAsync(fault: (method, _) =>
+            method == nameof(IRunStore.ClaimAsync) && Interlocked.Increment(ref claims) == 2 ? new IOException("disk I/O error") : null);
+
+        var first = await gate.NextAsync();
+        await _harness.WaitForStateAsync(first.Context.Job, Start, 1, RunState.Running);
+        var other = first.Context.Job == "a" ? "b" : "a";
+        Assert.Equal(RunState.Pending, (await _harness.Ledger.ListAttemptsAsync(other, Start, CancellationToken.None))[0].State);
+
+        await _harness.AdvanceToTimerAsync(Start.AddSeconds(1));
+        var second = await gate.NextAsync();
+        Assert.Equal(other, second.Context.Job);
+        first.Succeed();
+        second.Succeed();
+        Assert.Equal(RunState.Succeeded, (await _harness.WaitForEndAsync("a", Start)).State);
+        Assert.Equal(RunState.Succeeded, (await _harness.WaitForEndAsync("b", Start)).State);
+    }
+}
