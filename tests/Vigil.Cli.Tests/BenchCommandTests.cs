@@ -1,0 +1,47 @@
+using System.Text.Json;
+
+namespace Vigil.Cli.Tests;
+
+public class BenchCommandTests
+{
+    [Theory]
+    [InlineData("unknown benchmark 'fastest'", "bench", "fastest")]
+    [InlineData("--n must be between 1 and 10000000", "bench", "recovery", "--n", "0")]
+    [InlineData("--seconds must be between 1 and 3600", "bench", "latency", "--seconds", "0.5")]
+    [InlineData("--concurrency must be between 1 and 100000", "bench", "throughput", "--concurrency", "0")]
+    [InlineData("no such directory", "bench", "recovery", "--dir", "/nonexistent/vigil-bench-parent")]
+    public async Task Bench_BadInput_ExitsTwoWithOneStderrLine(string expected, params string[] args)
+    {
+        var result = await VigilProcess.RunAsync(args);
+
+        Assert.Equal(2, result.ExitCode);
+        var line = Assert.Single(result.StderrLines);
+        Assert.Contains(expected, line, StringComparison.Ordinal);
+        Assert.Empty(result.Stdout);
+    }
+
+    [Fact]
+    public async Task BenchRecovery_SmallRun_PrintsOneJsonLineAndLeavesNothingBehind()
+    {
+        var parent = Directory.CreateTempSubdirectory("vigil-bench-test-");
+        try
+        {
+            var result = await VigilProcess.RunAsync("bench", "recovery", "--n", "50", "--dir", parent.FullName);
+
+            Assert.Equal(0, result.ExitCode);
+            var line = Assert.Single(result.StdoutLines);
+            using var json = JsonDocument.Parse(line);
+            var root = json.RootElement;
+            Assert.Equal("recovery", root.GetProperty("bench").GetString());
+            Assert.Equal(50, root.GetProperty("interrupted").GetInt32());
+            Assert.Equal(50, root.GetProperty("requeued").GetInt32());
+            Assert.True(root.GetProperty("ready_ms").GetDouble() > 0);
+            Assert.Equal("FULL", root.GetProperty("synchronous").GetString());
+            Assert.Empty(parent.EnumerateFileSystemInfos());
+        }
+        finally
+        {
+            parent.Delete(recursive: true);
+        }
+    }
+}
