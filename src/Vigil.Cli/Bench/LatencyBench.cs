@@ -36,6 +36,7 @@ internal static class LatencyBench
             handler.RecordUntil = until;
             var before = store.Statistics;
             var window = System.Diagnostics.Stopwatch.StartNew();
+            var cpu = ProcessMeter.CpuTime();
 
             // Wait past the last recorded slot, plus a second for its runs to start and finish.
             var end = until + TimeSpan.FromSeconds(1);
@@ -47,6 +48,7 @@ internal static class LatencyBench
 
             var after = store.Statistics;
             var windowSeconds = window.Elapsed.TotalSeconds;
+            var cpuShare = (ProcessMeter.CpuTime() - cpu).TotalSeconds / windowSeconds;
             var expected = (long)options.Count * seconds;
             report.Add("jobs", options.Count)
                 .Add("cadence", "every 1s")
@@ -58,6 +60,7 @@ internal static class LatencyBench
             var commits = after.Commits - before.Commits;
             report.Add("commits_per_second", commits / windowSeconds)
                 .Add("operations_per_commit", commits == 0 ? 0 : (double)(after.Operations - before.Operations) / commits)
+                .Add("cpu_cores_used", cpuShare)
                 .Add("max_concurrent_runs", options.MaxConcurrentRuns)
                 .Add("synchronous", "FULL");
         }

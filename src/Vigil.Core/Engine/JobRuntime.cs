@@ -11,6 +11,7 @@ namespace Vigil.Engine;
 /// </remarks>
 internal sealed class JobRuntime(StoredJob stored, JobDefinition definition, Schedule schedule)
 {
+    private readonly string _rowName = stored.Name;
     private readonly JobSource _source = stored.Source;
     private readonly DateTimeOffset _createdAt = stored.CreatedAt;
     private readonly DateTimeOffset _updatedAt = stored.UpdatedAt;
@@ -50,7 +51,7 @@ internal sealed class JobRuntime(StoredJob stored, JobDefinition definition, Sch
 
     /// <summary>Whether <paramref name="job"/> is the stored job this runtime was built from (same row, same definition).</summary>
     public bool IsBuiltFrom(StoredJob job) =>
-        job.Name == Name
+        job.Name == _rowName
         && job.Source == _source
         && job.Paused == Paused
         && job.CreatedAt == _createdAt

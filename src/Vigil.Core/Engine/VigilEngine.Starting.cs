@@ -99,15 +99,10 @@ public sealed partial class VigilEngine
             toClaim.Add((run, job, startBy));
         }
 
-        // A full page that made progress may have more due runs behind it: go round again rather
-        // than wait for the next wake-up.
-        if (pending.Count == limit && (toClaim.Count > 0 || _resolved != resolvedBefore) && _supervisor.Count + toClaim.Count < _options.MaxConcurrentRuns)
-        {
-            _wake.Set();
-        }
-
+        var pageFull = pending.Count == limit;
         if (toClaim.Count == 0)
         {
+            WakeIfMoreBehind(pageFull, _resolved != resolvedBefore);
             return;
         }
 
@@ -131,6 +126,7 @@ public sealed partial class VigilEngine
             claims[i] = _store.ClaimAsync(run.Id, _incarnation!, startedAt, startedAt + job.Policies.Timeout, CancellationToken.None);
         }
 
+        var started = 0;
         try
         {
             await Task.WhenAll(claims).ConfigureAwait(false);
@@ -154,6 +150,7 @@ public sealed partial class VigilEngine
             switch (claims[i].Result)
             {
                 case ClaimResult.Claimed:
+                    started++;
                     var (run, job, _) = toClaim[i];
                     var claimed = run with
                     {
@@ -187,6 +184,21 @@ public sealed partial class VigilEngine
         {
             // The loop logs it and tries again after a pause; the runs not claimed are still pending.
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+
+        WakeIfMoreBehind(pageFull, started > 0 || _resolved != resolvedBefore);
+    }
+
+    /// <summary>
+    /// A full page that changed something (a run started or resolved) may have more due runs
+    /// behind it: go round again rather than wait for the next wake-up. A page that changed nothing
+    /// (runs queued behind an overlap, sessions busy) waits, so the loop never spins on it.
+    /// </summary>
+    private void WakeIfMoreBehind(bool pageFull, bool progressed)
+    {
+        if (pageFull && progressed && _supervisor.Count < _options.MaxConcurrentRuns)
+        {
+            _wake.Set();
         }
     }
 
