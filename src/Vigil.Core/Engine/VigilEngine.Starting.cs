@@ -126,6 +126,7 @@ public sealed partial class VigilEngine
             claims[i] = _store.ClaimAsync(run.Id, _incarnation!, startedAt, startedAt + job.Policies.Timeout, CancellationToken.None);
         }
 
+        var started = 0;
         try
         {
             await Task.WhenAll(claims).ConfigureAwait(false);
@@ -138,7 +139,6 @@ public sealed partial class VigilEngine
 
         Exception? failure = null;
         var leaseLost = false;
-        var started = 0;
         for (var i = 0; i < claims.Length; i++)
         {
             if (!claims[i].IsCompletedSuccessfully)
@@ -175,7 +175,6 @@ public sealed partial class VigilEngine
             await ResolveAsync(run, RunState.Missed, LateReason(run, job, startedAt), startedAt, CancellationToken.None).ConfigureAwait(false);
         }
 
-        WakeIfMoreBehind(pageFull, started > 0 || _resolved != resolvedBefore);
         if (leaseLost)
         {
             throw new LeaseLostException();
@@ -186,6 +185,8 @@ public sealed partial class VigilEngine
             // The loop logs it and tries again after a pause; the runs not claimed are still pending.
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         }
+
+        WakeIfMoreBehind(pageFull, started > 0 || _resolved != resolvedBefore);
     }
 
     /// <summary>
