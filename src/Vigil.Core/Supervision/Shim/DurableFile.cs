@@ -4,20 +4,10 @@ namespace Vigil.Supervision.Shim;
 internal static class DurableFile
 {
     /// <summary>Writes <paramref name="bytes"/> to a temporary file, fsyncs it, renames it over <paramref name="path"/>, and fsyncs the directory.</summary>
-    /// <param name="path">The file.</param>
-    /// <param name="bytes">Its new content.</param>
-    /// <param name="mode">The permissions of a new file (default: read and write for the owner, read for the others' umask).</param>
-    public static void Write(string path, ReadOnlySpan<byte> bytes, UnixFileMode? mode = null)
+    public static void Write(string path, ReadOnlySpan<byte> bytes)
     {
         var temporary = path + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.ReadWrite, BufferSize = 0 };
-        if (mode is { } unixMode && !OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = unixMode;
-        }
-
-        File.Delete(temporary);
-        using (var stream = new FileStream(temporary, options))
+        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0))
         {
             stream.Write(bytes);
             stream.Flush(flushToDisk: true);

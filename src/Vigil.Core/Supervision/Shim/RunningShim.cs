@@ -142,10 +142,13 @@ internal sealed class RunningShim : IRunningAction
         return new ActionResult { Success = false, Interrupted = true, Reason = ShimProcess.SupervisorDied, Output = OutputTail };
     }
 
-    /// <summary>Kills what is left of the command of a run whose shim is gone (nothing when it never started one).</summary>
+    /// <summary>
+    /// Kills what is left of the command of a run whose shim is gone: nothing when it never started
+    /// one, nor after a reboot (the command died with the machine, and its pid may be another's now).
+    /// </summary>
     public static void KillOrphans(ShimFiles files)
     {
-        if (ShimState.Read(files.State) is { } state)
+        if (ShimState.Read(files.State) is { } state && (state.BootId is null || state.BootId == ShimState.CurrentBootId()))
         {
             ProcessTree.Adopt(state.ChildPid, state.ChildStartTime).KillAll();
         }

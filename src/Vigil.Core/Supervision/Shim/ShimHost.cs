@@ -67,6 +67,7 @@ public static class ShimHost
                 ChildStartTime = running.ProcessStartTime,
                 StartedAt = time.GetUtcNow(),
                 ResultFile = spec.Command.ResultFile,
+                BootId = ShimState.CurrentBootId(),
             };
             DurableFile.Write(files.State, state.ToJson());
 

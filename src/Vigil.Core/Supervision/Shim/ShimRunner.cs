@@ -58,7 +58,9 @@ internal sealed class ShimRunner : IActionRunner
         {
             Directory.CreateDirectory(files.Directory);
             var spec = new ShimSpec { RunId = context.RunId, Command = prepared, OutputCapacity = _outputCapacity };
-            DurableFile.Write(files.Spec, spec.ToJson(), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            // Not fsynced: the spec matters only to a shim started after it, on this boot. The start
+            // path runs on the planner's loop, and an fsync per run there would cost every slot.
+            WritePrivate(files.Spec, spec.ToJson());
             lockFd = ShimLock.Acquire(files.Lock, out var errno);
             if (lockFd < 0)
             {
@@ -90,5 +92,18 @@ internal sealed class ShimRunner : IActionRunner
         }
 
         return new RunningShim(files, pid, _time.GetUtcNow(), _time, _outputCapacity);
+    }
+
+    /// <summary>Writes a file only its owner can read (it holds the command's environment).</summary>
+    private static void WritePrivate(string path, byte[] bytes)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using var stream = new FileStream(path, options);
+        stream.Write(bytes);
     }
 }

@@ -28,6 +28,22 @@ internal sealed record ShimState
     /// <summary>The command's result file.</summary>
     public required string ResultFile { get; init; }
 
+    /// <summary>The kernel's boot id when the shim started: after a reboot, pids and start times mean nothing.</summary>
+    public string? BootId { get; init; }
+
+    /// <summary>This machine's boot id (<c>/proc/sys/kernel/random/boot_id</c>), or null when unknown.</summary>
+    public static string? CurrentBootId()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/sys/kernel/random/boot_id").Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     public byte[] ToJson() => ShimJson.Write(w =>
     {
         w.WriteNumber("run_id", RunId);
@@ -38,6 +54,7 @@ internal sealed record ShimState
         w.WriteString("child_start_time", ChildStartTime.ToString(CultureInfo.InvariantCulture));
         w.WriteString("started_at", Scheduling.Iso.Format(StartedAt));
         w.WriteString("result_file", ResultFile);
+        ShimJson.WriteNullable(w, "boot_id", BootId);
     });
 
     public static ShimState? Read(string path) => ShimJson.Read(path, root => new ShimState
@@ -49,5 +66,6 @@ internal sealed record ShimState
         ChildStartTime = ulong.Parse(root.GetProperty("child_start_time").GetString()!, CultureInfo.InvariantCulture),
         StartedAt = DateTimeOffset.Parse(root.GetProperty("started_at").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal),
         ResultFile = root.GetProperty("result_file").GetString()!,
+        BootId = ShimJson.String(root, "boot_id"),
     });
 }
