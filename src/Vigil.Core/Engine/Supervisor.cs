@@ -4,6 +4,7 @@ using Vigil.Ledger;
 using Vigil.Planning;
 using Vigil.Scheduling;
 using Vigil.Supervision;
+using Vigil.Supervision.Shim;
 
 namespace Vigil.Engine;
 
@@ -180,6 +181,14 @@ internal sealed class Supervisor(
                 if (active.Action.Completion.IsCompletedSuccessfully)
                 {
                     result = active.Action.Completion.Result;
+
+                    // An action that reports success finished its work, whatever the drain asked in
+                    // the meantime (it may have ended in the instant the drain timed out): a run
+                    // whose action finished is never recorded interrupted.
+                    if (state == RunState.Interrupted && result.Success)
+                    {
+                        (state, reason) = (RunState.Succeeded, null);
+                    }
                 }
             }
         }
@@ -251,6 +260,9 @@ internal sealed class Supervisor(
                 };
                 await store.FinishAsync(run.Id, owner, outcome, now, CancellationToken.None).ConfigureAwait(false);
             }
+
+            // The outcome is in the ledger: the run's directory has served its purpose.
+            (active.Action as RunningShim)?.DeleteFiles();
         }
 #pragma warning disable CA1031 // The run stays running in the ledger; recovery will find it.
         catch (Exception e)

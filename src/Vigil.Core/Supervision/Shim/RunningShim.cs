@@ -75,6 +75,19 @@ internal sealed class RunningShim : IRunningAction
     /// <inheritdoc />
     public void Kill() => Tree()?.KillAll();
 
+    /// <summary>Deletes the run's directory once its outcome is recorded in the ledger (a leftover, if this fails, is harmless).</summary>
+    public void DeleteFiles()
+    {
+        try
+        {
+            Directory.Delete(_files.Directory, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Kept; recovery only looks at the directories of runs still running.
+        }
+    }
+
     /// <summary>Nothing to release: the shim and its command are not this handle's to stop (on_stop: detach).</summary>
     public void Dispose()
     {
