@@ -107,6 +107,28 @@ internal sealed class Statement : IDisposable
         }
     }
 
+    /// <summary>Runs a query and hands every row to <paramref name="read"/>.</summary>
+    public void ReadAll<TState>(ref TState state, RowReader<TState> read)
+    {
+        try
+        {
+            int rc;
+            while ((rc = raw.sqlite3_step(_handle)) == raw.SQLITE_ROW)
+            {
+                read(new Row(_handle), ref state);
+            }
+
+            if (rc != raw.SQLITE_DONE)
+            {
+                throw Error(_db, rc);
+            }
+        }
+        finally
+        {
+            Reset();
+        }
+    }
+
     public void Dispose() => _handle.Dispose();
 
     private void Reset()
@@ -157,5 +179,11 @@ internal sealed class Statement : IDisposable
 
         public string? NullableString(int column) =>
             raw.sqlite3_column_type(handle, column) == raw.SQLITE_NULL ? null : String(column);
+
+        public long? NullableInt64(int column) =>
+            raw.sqlite3_column_type(handle, column) == raw.SQLITE_NULL ? null : Int64(column);
+
+        /// <summary>A text column's UTF-8 bytes, valid until the statement steps again.</summary>
+        public ReadOnlySpan<byte> Utf8(int column) => raw.sqlite3_column_blob(handle, column);
     }
 }
