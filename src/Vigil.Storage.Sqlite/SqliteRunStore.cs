@@ -127,10 +127,10 @@ public sealed class SqliteRunStore : IRunStore
         ReadAsync<IReadOnlyList<StoredJob>>(s => JobSql.List(s, includeRemoved), cancellationToken);
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<StoredJob>> ListJobsPageAsync(string? after, int limit, bool includeRemoved, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<JobRow>> ListJobsPageAsync(string? after, int limit, bool includeRemoved, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        return ReadAsync<IReadOnlyList<StoredJob>>(s => JobSql.ListPage(s, after, limit, includeRemoved), cancellationToken);
+        return ReadAsync<IReadOnlyList<JobRow>>(s => JobSql.ListPage(s, after, limit, includeRemoved), cancellationToken);
     }
 
     /// <inheritdoc />

@@ -44,4 +44,29 @@ public class BenchCommandTests
             parent.Delete(recursive: true);
         }
     }
+
+    [Theory]
+    [InlineData(false, "one template")]
+    [InlineData(true, "distinct")]
+    public async Task BenchScale_SmallRun_ReportsTheDefinitionsItRegistered(bool distinct, string expected)
+    {
+        var parent = Directory.CreateTempSubdirectory("vigil-bench-test-");
+        try
+        {
+            string[] args = ["bench", "scale", "--n", "300", "--seconds", "1", "--dir", parent.FullName];
+            var result = await VigilProcess.RunAsync(distinct ? [.. args, "--distinct"] : args);
+
+            Assert.Equal(0, result.ExitCode);
+            using var json = JsonDocument.Parse(Assert.Single(result.StdoutLines));
+            var root = json.RootElement;
+            Assert.Equal(300, root.GetProperty("jobs").GetInt32());
+            Assert.Equal(expected, root.GetProperty("definitions").GetString());
+            Assert.True(root.GetProperty("ready_seconds").GetDouble() > 0);
+            Assert.Empty(parent.EnumerateFileSystemInfos());
+        }
+        finally
+        {
+            parent.Delete(recursive: true);
+        }
+    }
 }

@@ -65,7 +65,8 @@ public abstract partial class RunStoreConformanceTests
         Assert.Equal(["c-job", "e-job"], second.Select(j => j.Name));
         Assert.Empty(third);
         Assert.Equal(["d-job", "e-job"], withRemoved.Select(j => j.Name));
-        Assert.Equal(await Store.GetJobAsync("a-job", Ct), first[0]);
+        Assert.Equal(await Store.GetJobAsync("a-job", Ct), first[0].ToStoredJob());
+        Assert.Equal(await Store.GetJobAsync("d-job", Ct), withRemoved[0].ToStoredJob());
     }
 
     [Fact]

@@ -186,6 +186,97 @@ public sealed class SqliteSchemaTests : IDisposable
             CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Migration3_LedgerAtVersion2_KeepsRunsOutputAndTheIdCounter()
+    {
+        await using var store = new SqliteRunStore(Options);
+        await store.MigrateAsync(Migration.Shipped.Take(2).ToList(), CancellationToken.None);
+        await store.WriteAsync(
+            s => s.Execute("""
+                INSERT INTO incarnations (id, node, pid, started_at, heartbeat_at, lease_expires_at) VALUES (1, 'n', 1, 0, 0, 1);
+                INSERT INTO runs (id, job, slot, attempt, state, "trigger", created_at, session, incarnation_id, lease_epoch, started_at)
+                VALUES (7, 'a', 0, 1, 'running', 'schedule', 0, 'main', 1, 1, 0);
+                INSERT INTO runs (id, job, slot, attempt, state, "trigger", created_at, not_before)
+                VALUES (40, 'b', 5, 2, 'pending', 'retry', 0, 9);
+                INSERT INTO run_output (run_id, output) VALUES (7, 'tail');
+                DELETE FROM runs WHERE id = 40;
+                """),
+            CancellationToken.None);
+
+        await store.MigrateAsync(CancellationToken.None);
+
+        Assert.Equal(Migration.Latest, await store.ReadAsync(Migrator.CurrentVersion, CancellationToken.None));
+        Assert.Equal("a|running|main|1|tail", await store.ReadAsync(
+            s => s.Scalar<string>("SELECT r.job || '|' || r.state || '|' || r.session || '|' || r.incarnation_id || '|' || o.output FROM runs r JOIN run_output o ON o.run_id = r.id WHERE r.id = 7"),
+            CancellationToken.None));
+        var next = await store.WriteAsync(
+            s =>
+            {
+                s.Execute("""INSERT INTO runs (job, slot, attempt, state, "trigger", created_at) VALUES ('c', 0, 1, 'pending', 'manual', 0)""");
+                return s.Scalar<long>("SELECT last_insert_rowid()");
+            },
+            CancellationToken.None);
+        Assert.Equal(41L, next);
+        Assert.Equal(
+            ["index:ix_runs_pending_due", "index:ix_runs_pending_order", "index:ix_runs_running_owner", "index:ux_runs_running_session"],
+            await store.ReadAsync(s => ReadNames(s, "SELECT type || ':' || name FROM sqlite_schema WHERE tbl_name = 'runs' AND type = 'index' AND sql IS NOT NULL ORDER BY 1"), CancellationToken.None));
+        Assert.Equal(1L, await store.WriteAsync(s => s.Scalar<long>("PRAGMA foreign_keys"), CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData("""INSERT INTO runs (job, slot, attempt, state, "trigger", created_at) VALUES ('a', 0, 1, 'done', 'manual', 0)""")]
+    [InlineData("""INSERT INTO runs (job, slot, attempt, state, "trigger", created_at) VALUES ('a', 0, 1, 'pending', 'cron', 0)""")]
+    [InlineData("""INSERT INTO runs (job, slot, attempt, state, "trigger", created_at, resumed) VALUES ('a', 0, 1, 'pending', 'manual', 0, 2)""")]
+    [InlineData("""INSERT INTO runs (job, slot, attempt, state, "trigger", created_at) VALUES ('a', 0, 0, 'pending', 'manual', 0)""")]
+    public async Task Schema_ValueOutsideTheCheckedSet_IsRejected(string insert)
+    {
+        await using var store = await SqliteRunStore.OpenAsync(Options, CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<SqliteException>(() => store.WriteAsync(s => s.Execute(insert), CancellationToken.None));
+
+        Assert.Equal(275, error.SqliteExtendedErrorCode); // SQLITE_CONSTRAINT_CHECK
+    }
+
+    [Fact]
+    public async Task Schema_InsertAndStateChange_BuildNoTemporaryIndex()
+    {
+        await using var store = await SqliteRunStore.OpenAsync(Options, CancellationToken.None);
+
+        var ephemeral = await store.ReadAsync(
+            s => ReadNames(s, """EXPLAIN INSERT INTO runs (job, slot, attempt, state, "trigger", created_at) VALUES ('a', 0, 1, 'pending', 'manual', 0)""")
+                .Concat(ReadNames(s, "EXPLAIN UPDATE runs SET state = 'failed' WHERE id = 1"))
+                .Count(opcode => opcode == "OpenEphemeral"),
+            CancellationToken.None);
+
+        Assert.Equal(0, ephemeral);
+    }
+
+    [Fact]
+    public async Task MigrateAsync_MigrationLeavingADanglingReference_IsRolledBack()
+    {
+        await using var store = await SqliteRunStore.OpenAsync(Options, CancellationToken.None);
+        var dangling = new Migration(Migration.Latest + 1, "9999_dangling.sql", "INSERT INTO run_output (run_id, output) VALUES (12345, 'x');");
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => store.MigrateAsync([.. Migration.Shipped, dangling], CancellationToken.None));
+
+        Assert.Contains("9999_dangling.sql", error.Message, StringComparison.Ordinal);
+        Assert.Contains("run_output", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0L, await store.ReadAsync(s => s.Scalar<long>("SELECT COUNT(*) FROM run_output"), CancellationToken.None));
+    }
+
+    private static List<string> ReadNames(SqlSession session, string sql)
+    {
+        var names = new List<string>();
+        using var reader = session.Command(sql).ExecuteReader();
+        var column = reader.FieldCount > 1 ? 1 : 0;
+        while (reader.Read())
+        {
+            names.Add(reader.GetString(column));
+        }
+
+        return names;
+    }
+
     private static List<(int Version, long AppliedAt)> ReadVersions(SqlSession session)
     {
         var versions = new List<(int, long)>();

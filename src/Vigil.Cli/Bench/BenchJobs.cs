@@ -11,7 +11,7 @@ internal static class BenchJobs
     public const string HandlerName = "bench-noop";
 
     /// <summary>A stored job running <see cref="HandlerName"/> on <paramref name="schedule"/> (UTC).</summary>
-    public static StoredJob Handler(string name, string schedule, DateTimeOffset createdAt, DateTimeOffset? anchor = null, OverlapPolicy overlap = OverlapPolicy.Skip) => new()
+    public static StoredJob Handler(string name, string schedule, DateTimeOffset createdAt, DateTimeOffset? anchor = null, OverlapPolicy overlap = OverlapPolicy.Skip, TimeSpan? timeout = null) => new()
     {
         Name = name,
         Definition = JobCodec.Serialize(new JobDefinition
@@ -21,7 +21,7 @@ internal static class BenchJobs
             TimeZone = "UTC",
             Anchor = anchor,
             Action = new HandlerAction { Name = HandlerName },
-            Policies = JobPolicies.Default with { Overlap = overlap },
+            Policies = JobPolicies.Default with { Overlap = overlap, Timeout = timeout ?? JobPolicies.Default.Timeout },
             Source = JobSource.Api,
         }),
         Source = JobSource.Api,

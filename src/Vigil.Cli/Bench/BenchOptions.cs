@@ -18,6 +18,9 @@ internal sealed record BenchOptions
     /// <summary>Latency: spread the jobs' slots evenly over the second instead of firing all at the same instant.</summary>
     public bool Spread { get; init; }
 
+    /// <summary>Scale: every job's definition differs from the others' (not only by its name).</summary>
+    public bool Distinct { get; init; }
+
     /// <summary>The clock the engine reads.</summary>
     public required TimeProvider Time { get; init; }
 }

@@ -51,7 +51,7 @@ internal static class ScaleBench
         await using var ledger = await BenchLedger.CreateAsync(options.Directory, options.Time, cancellationToken).ConfigureAwait(false);
         var created = options.Time.GetUtcNow();
         var setup = Stopwatch.StartNew();
-        await BenchJobs.UpsertAllAsync(ledger.Store, Jobs(options.Count, created), cancellationToken).ConfigureAwait(false);
+        await BenchJobs.UpsertAllAsync(ledger.Store, Jobs(options.Count, created, options.Distinct), cancellationToken).ConfigureAwait(false);
         var setupSeconds = setup.Elapsed.TotalSeconds;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         var rssBefore = ProcessMeter.ResidentMegabytes();
@@ -67,6 +67,7 @@ internal static class ScaleBench
             var cpu = ProcessMeter.CpuTime() - cpuBefore;
             report.Add("jobs", options.Count)
                 .Add("schedule", Schedule)
+                .Add("definitions", options.Distinct ? "distinct" : "one template")
                 .Add("setup_seconds", setupSeconds)
                 .Add("ready_seconds", ready.TotalSeconds)
                 .Add("first_pass_seconds", firstPass.TotalSeconds)
@@ -79,11 +80,16 @@ internal static class ScaleBench
         }
     }
 
-    private static IEnumerable<Vigil.Ledger.StoredJob> Jobs(int count, DateTimeOffset created)
+    /// <summary>
+    /// The jobs: by default one template (the definitions differ in their names only, like a fleet of
+    /// per-tenant agents); <paramref name="distinct"/> gives each its own timeout, so that no two
+    /// definitions share anything but their shape.
+    /// </summary>
+    private static IEnumerable<Vigil.Ledger.StoredJob> Jobs(int count, DateTimeOffset created, bool distinct = false)
     {
         for (var i = 0; i < count; i++)
         {
-            yield return BenchJobs.Handler($"job-{i:D7}", Schedule, created);
+            yield return BenchJobs.Handler($"job-{i:D7}", Schedule, created, timeout: distinct ? TimeSpan.FromSeconds(3600 + i) : null);
         }
     }
 }

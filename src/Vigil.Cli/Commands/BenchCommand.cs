@@ -47,6 +47,11 @@ internal sealed class BenchCommand : Command
         Description = "latency: spread the jobs' slots evenly over the second instead of all on the same instant",
     };
 
+    private readonly Option<bool> _distinct = new("--distinct")
+    {
+        Description = "scale: give every job a definition of its own (a different timeout) instead of one shared template",
+    };
+
     /// <summary>Creates the command.</summary>
     public BenchCommand(CliContext context)
         : base("bench", "Measure this machine on a temporary ledger and print one JSON line of figures")
@@ -58,6 +63,7 @@ internal sealed class BenchCommand : Command
         Options.Add(_directory);
         Options.Add(_concurrency);
         Options.Add(_spread);
+        Options.Add(_distinct);
         SetAction((parseResult, cancellationToken) => ExecuteAsync(parseResult, cancellationToken));
     }
 
@@ -97,6 +103,7 @@ internal sealed class BenchCommand : Command
             Directory = parseResult.GetValue(_directory),
             MaxConcurrentRuns = concurrency,
             Spread = parseResult.GetValue(_spread),
+            Distinct = parseResult.GetValue(_distinct),
             Time = _context.Time,
         };
         var report = await run(options, cancellationToken).ConfigureAwait(false);

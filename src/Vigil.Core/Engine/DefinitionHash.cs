@@ -14,19 +14,19 @@ internal static class DefinitionHash
     private const ulong Seed = 0x9E3779B97F4A7C15;
     private const ulong Multiplier = 0xBF58476D1CE4E5B9;
 
-    public static ulong Of(string text)
+    /// <summary>The hash of a definition's UTF-8 text, as the store keeps it.</summary>
+    public static ulong Of(ReadOnlySpan<byte> utf8)
     {
-        var chars = text.AsSpan();
-        var words = MemoryMarshal.Cast<char, ulong>(chars);
-        var hash = Seed ^ (ulong)chars.Length;
+        var words = MemoryMarshal.Cast<byte, ulong>(utf8);
+        var hash = Seed ^ (ulong)utf8.Length;
         foreach (var word in words)
         {
             hash = BitOperations.RotateLeft((hash ^ word) * Multiplier, 27);
         }
 
-        for (var i = words.Length * 4; i < chars.Length; i++)
+        for (var i = words.Length * 8; i < utf8.Length; i++)
         {
-            hash = BitOperations.RotateLeft((hash ^ chars[i]) * Multiplier, 27);
+            hash = BitOperations.RotateLeft((hash ^ utf8[i]) * Multiplier, 27);
         }
 
         // Final avalanche (the 64-bit finalizer of MurmurHash3).

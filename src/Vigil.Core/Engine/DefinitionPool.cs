@@ -15,6 +15,11 @@ namespace Vigil.Engine;
 /// only means less sharing, never a wrong one).</para>
 /// <para>A parsed schedule is shared between jobs with the same text and zone, except <c>every</c>
 /// grids, whose anchor (the job's creation by default) is part of the key.</para>
+/// <para>Definitions that differ only in their name (a fleet of jobs created from one template)
+/// are decoded once: <see cref="Decode"/> keys the text after the leading <c>name</c> property,
+/// which is where <see cref="JobCodec"/> writes it, and hands out the shared definition with the
+/// job's own name. At most <see cref="MaxTemplates"/> texts are kept, so a million distinct
+/// definitions cost one hash each, not a second copy of every text.</para>
 /// <para>Used by the engine's loop only (one thread at a time).</para>
 /// </remarks>
 internal sealed class DefinitionPool
@@ -29,8 +34,79 @@ internal sealed class DefinitionPool
     private readonly Dictionary<(string Text, string Zone), Schedule> _schedules = [];
     private readonly Dictionary<(string Text, string Zone, DateTimeOffset Anchor), Schedule> _grids = [];
 
+    /// <summary>The most definition texts (without their names) kept to recognize repeats.</summary>
+    internal const int MaxTemplates = 4096;
+
+    private readonly Dictionary<ulong, List<(byte[] Text, JobDefinition Definition)>> _templates = [];
+    private int _templateCount;
+
     /// <summary>The number of distinct parsed schedules held.</summary>
     public int ScheduleCount => _schedules.Count + _grids.Count;
+
+    /// <summary>Decodes a stored definition (UTF-8 JSON) and shares its common parts (<see cref="Share(JobDefinition)"/>).</summary>
+    /// <exception cref="FormatException">The text is not a definition.</exception>
+    /// <exception cref="System.Text.Json.JsonException">The text is not JSON.</exception>
+    public JobDefinition Decode(ReadOnlySpan<byte> utf8)
+    {
+        if (!TrySplitName(utf8, out var name, out var restStart))
+        {
+            return Share(JobCodec.Deserialize(utf8));
+        }
+
+        var rest = utf8[restStart..];
+        var hash = DefinitionHash.Of(rest);
+        _templates.TryGetValue(hash, out var bucket);
+        if (bucket is not null)
+        {
+            foreach (var (bytes, definition) in bucket)
+            {
+                if (rest.SequenceEqual(bytes))
+                {
+                    return definition with { Name = name };
+                }
+            }
+        }
+
+        var decoded = Share(JobCodec.Deserialize(utf8));
+        if (_templateCount < MaxTemplates)
+        {
+            if (bucket is null)
+            {
+                bucket = [];
+                _templates[hash] = bucket;
+            }
+
+            bucket.Add((rest.ToArray(), decoded));
+            _templateCount++;
+        }
+
+        return decoded;
+    }
+
+    /// <summary>The leading <c>"name": "..."</c> property's value and where the rest of the text starts.</summary>
+    private static bool TrySplitName(ReadOnlySpan<byte> utf8, out string name, out int restStart)
+    {
+        name = string.Empty;
+        restStart = 0;
+        var reader = new System.Text.Json.Utf8JsonReader(utf8);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != System.Text.Json.JsonTokenType.StartObject
+                || !reader.Read() || reader.TokenType != System.Text.Json.JsonTokenType.PropertyName || !reader.ValueTextEquals("name"u8)
+                || !reader.Read() || reader.TokenType != System.Text.Json.JsonTokenType.String)
+            {
+                return false;
+            }
+
+            name = reader.GetString()!;
+            restStart = (int)reader.BytesConsumed;
+            return true;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
+    }
 
     /// <summary><paramref name="definition"/> with its common parts replaced by shared equal ones.</summary>
     public JobDefinition Share(JobDefinition definition)

@@ -9,14 +9,14 @@ namespace Vigil.Engine;
 /// The stored definition text is not kept: with a million jobs it alone would take a gigabyte. A
 /// fingerprint of it (its length and a 64-bit hash) is enough to tell whether a reload changed it.
 /// </remarks>
-internal sealed class JobRuntime(StoredJob stored, JobDefinition definition, Schedule schedule)
+internal sealed class JobRuntime(JobRow stored, JobDefinition definition, Schedule schedule)
 {
     private readonly string _rowName = stored.Name;
     private readonly JobSource _source = stored.Source;
     private readonly DateTimeOffset _createdAt = stored.CreatedAt;
     private readonly DateTimeOffset _updatedAt = stored.UpdatedAt;
     private readonly int _definitionLength = stored.Definition.Length;
-    private readonly ulong _definitionHash = DefinitionHash.Of(stored.Definition);
+    private readonly ulong _definitionHash = DefinitionHash.Of(stored.Definition.Span);
 
     public JobDefinition Definition { get; } = definition;
 
@@ -50,7 +50,7 @@ internal sealed class JobRuntime(StoredJob stored, JobDefinition definition, Sch
     public TimeSpan Grace => Policies.EffectiveGrace(Schedule.NominalPeriod);
 
     /// <summary>Whether <paramref name="job"/> is the stored job this runtime was built from (same row, same definition).</summary>
-    public bool IsBuiltFrom(StoredJob job) =>
+    public bool IsBuiltFrom(JobRow job) =>
         job.Name == _rowName
         && job.Source == _source
         && job.Paused == Paused
@@ -58,5 +58,5 @@ internal sealed class JobRuntime(StoredJob stored, JobDefinition definition, Sch
         && job.UpdatedAt == _updatedAt
         && job.RemovedAt == RemovedAt
         && job.Definition.Length == _definitionLength
-        && DefinitionHash.Of(job.Definition) == _definitionHash;
+        && DefinitionHash.Of(job.Definition.Span) == _definitionHash;
 }

@@ -79,7 +79,7 @@ public sealed partial class VigilEngine
         }
     }
 
-    private async Task LoadJobAsync(StoredJob job, DefinitionPool pool, IReadOnlyDictionary<string, DateTimeOffset>? lastSlots, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task LoadJobAsync(JobRow job, DefinitionPool pool, IReadOnlyDictionary<string, DateTimeOffset>? lastSlots, DateTimeOffset now, CancellationToken cancellationToken)
     {
         _jobs.TryGetValue(job.Name, out var existing);
         if (existing is not null && existing.IsBuiltFrom(job))
@@ -91,7 +91,7 @@ public sealed partial class VigilEngine
         Schedule schedule;
         try
         {
-            definition = pool.Share(JobCodec.Deserialize(job.Definition));
+            definition = pool.Decode(job.Definition.Span);
             schedule = pool.ScheduleOf(definition, job.CreatedAt);
         }
         catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException or System.Text.Json.JsonException or NullReferenceException)

@@ -26,24 +26,31 @@ public static partial class JobCodec
         try
         {
             var length = Encoding.UTF8.GetBytes(json, buffer);
-            var reader = new Utf8JsonReader(buffer.AsSpan(0, length));
-            if (!reader.Read() || reader.TokenType == JsonTokenType.Null)
-            {
-                throw new FormatException("empty job definition");
-            }
-
-            var definition = ReadDefinition(ref reader);
-            if (reader.Read())
-            {
-                throw new FormatException("job definition: text after the object");
-            }
-
-            return definition;
+            return Deserialize(buffer.AsSpan(0, length));
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>Reads a definition from its UTF-8 JSON, as the store keeps it.</summary>
+    /// <exception cref="FormatException">The text is not a definition this version understands.</exception>
+    public static JobDefinition Deserialize(ReadOnlySpan<byte> utf8)
+    {
+        var reader = new Utf8JsonReader(utf8);
+        if (!reader.Read() || reader.TokenType == JsonTokenType.Null)
+        {
+            throw new FormatException("empty job definition");
+        }
+
+        var definition = ReadDefinition(ref reader);
+        if (reader.Read())
+        {
+            throw new FormatException("job definition: text after the object");
+        }
+
+        return definition;
     }
 
     private static JobDefinition ReadDefinition(ref Utf8JsonReader reader)

@@ -52,8 +52,12 @@ public interface IRunStore : IAsyncDisposable
     /// One page of <see cref="ListJobsAsync"/>: at most <paramref name="limit"/> jobs whose name sorts
     /// after <paramref name="after"/> (null: from the first), ordered by name.
     /// </summary>
-    /// <remarks>Lets the engine read a million jobs without holding every definition text at once.</remarks>
-    Task<IReadOnlyList<StoredJob>> ListJobsPageAsync(string? after, int limit, bool includeRemoved, CancellationToken cancellationToken);
+    /// <remarks>
+    /// Lets the engine read a million jobs without holding every definition text at once. The
+    /// definitions come as the UTF-8 JSON the store keeps (<see cref="JobRow.Definition"/>), never
+    /// decoded to strings: the engine parses them once and keeps only the result.
+    /// </remarks>
+    Task<IReadOnlyList<JobRow>> ListJobsPageAsync(string? after, int limit, bool includeRemoved, CancellationToken cancellationToken);
 
     /// <summary>Pauses or resumes a job; false when there is no such job.</summary>
     Task<bool> SetJobPausedAsync(string name, bool paused, DateTimeOffset now, CancellationToken cancellationToken);
@@ -162,6 +166,36 @@ public sealed record StoredJob
 
     /// <summary>When it was removed (history is kept).</summary>
     public DateTimeOffset? RemovedAt { get; init; }
+}
+
+/// <summary>A stored job as one page of <see cref="IRunStore.ListJobsPageAsync"/> returns it.</summary>
+/// <param name="Name">The job's name.</param>
+/// <param name="Definition">The definition as UTF-8 JSON (<see cref="JobCodec"/>); the rows of a page may share one buffer.</param>
+/// <param name="Source">Where it came from.</param>
+/// <param name="Paused">Paused by the operator.</param>
+/// <param name="CreatedAt">The job's creation.</param>
+/// <param name="UpdatedAt">The last change of the definition.</param>
+/// <param name="RemovedAt">When it was removed, if it was.</param>
+public readonly record struct JobRow(
+    string Name,
+    ReadOnlyMemory<byte> Definition,
+    JobSource Source,
+    bool Paused,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? RemovedAt)
+{
+    /// <summary>The same job with its definition as text.</summary>
+    public StoredJob ToStoredJob() => new()
+    {
+        Name = Name,
+        Definition = System.Text.Encoding.UTF8.GetString(Definition.Span),
+        Source = Source,
+        Paused = Paused,
+        CreatedAt = CreatedAt,
+        UpdatedAt = UpdatedAt,
+        RemovedAt = RemovedAt,
+    };
 }
 
 /// <summary>A run to insert.</summary>

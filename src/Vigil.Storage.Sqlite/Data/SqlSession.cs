@@ -10,6 +10,7 @@ namespace Vigil.Storage.Sqlite.Data;
 internal sealed class SqlSession : IDisposable
 {
     private readonly Dictionary<string, SqliteCommand> _statements = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Statement> _prepared = new(StringComparer.Ordinal);
 
     private SqlSession(SqliteConnection connection) => Connection = connection;
 
@@ -23,6 +24,7 @@ internal sealed class SqlSession : IDisposable
     /// </param>
     public static SqlSession Open(SqliteStoreOptions options, bool writer)
     {
+        SqliteLibrary.EnsureConfigured();
         var builder = new SqliteConnectionStringBuilder
         {
             DataSource = options.Path,
@@ -80,6 +82,18 @@ internal sealed class SqlSession : IDisposable
         return command;
     }
 
+    /// <summary>The prepared statement for <paramref name="sql"/> (see <see cref="Statement"/>), for the hot write path.</summary>
+    public Statement Prepared(string sql)
+    {
+        if (!_prepared.TryGetValue(sql, out var statement))
+        {
+            statement = Statement.Prepare(Connection.Handle!, sql);
+            _prepared.Add(sql, statement);
+        }
+
+        return statement;
+    }
+
     public int Execute(string sql) => Command(sql).ExecuteNonQuery();
 
     public T? Scalar<T>(string sql)
@@ -96,6 +110,12 @@ internal sealed class SqlSession : IDisposable
         }
 
         _statements.Clear();
+        foreach (var statement in _prepared.Values)
+        {
+            statement.Dispose();
+        }
+
+        _prepared.Clear();
         Connection.Dispose();
     }
 }

@@ -8,6 +8,11 @@ namespace Vigil.Storage.Sqlite.Schema;
 /// Applies the shipped migrations in order, each in its own transaction together with its
 /// <c>schema_version</c> row, so a crash mid-migration leaves the previous version intact.
 /// </summary>
+/// <remarks>
+/// Migrations run with foreign keys off, and <c>PRAGMA foreign_key_check</c> must find nothing
+/// before one commits: the procedure SQLite documents for changes it cannot make with ALTER TABLE
+/// (rebuilding a table that other tables reference), applied to every migration alike.
+/// </remarks>
 internal static class Migrator
 {
     /// <summary>The migrator's own bookkeeping; it must exist before any migration can be recorded.</summary>
@@ -23,6 +28,7 @@ internal static class Migrator
         CheckNotNewer(CurrentVersion(session), latest, session.Connection.DataSource);
 
         var applied = new List<int>();
+        session.Execute("PRAGMA foreign_keys = OFF");
         foreach (var migration in migrations)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -39,6 +45,7 @@ internal static class Migrator
                 }
 
                 ExecuteScript(session.Connection, migration.Sql);
+                CheckForeignKeys(session);
                 session.Command("INSERT INTO schema_version (version, applied_at) VALUES ($version, $at)")
                     .Bind("$version", migration.Version)
                     .Bind("$at", clock.GetUtcNow())
@@ -53,7 +60,17 @@ internal static class Migrator
             }
         }
 
+        session.Execute("PRAGMA foreign_keys = ON");
         return applied;
+    }
+
+    private static void CheckForeignKeys(SqlSession session)
+    {
+        using var reader = session.Command("PRAGMA foreign_key_check").ExecuteReader();
+        if (reader.Read())
+        {
+            throw new SqliteException($"it left a row of {reader.GetString(0)} without the row it references in {reader.GetString(2)}", 19);
+        }
     }
 
     /// <summary>The highest applied version, 0 for an empty database.</summary>

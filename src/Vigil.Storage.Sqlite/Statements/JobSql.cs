@@ -48,20 +48,22 @@ internal static class JobSql
         return jobs;
     }
 
-    /// <remarks>Keyset paging on the primary key: each page is an index range, however deep into the table.</remarks>
-    public static List<StoredJob> ListPage(SqlSession s, string? after, int limit, bool includeRemoved)
+    /// <remarks>
+    /// Keyset paging on the primary key: each page is an index range, however deep into the table.
+    /// The definitions are copied as SQLite stores them (UTF-8) into one buffer for the page: no
+    /// string per definition, and nothing to decode until the engine parses it.
+    /// </remarks>
+    public static List<JobRow> ListPage(SqlSession s, string? after, int limit, bool includeRemoved)
     {
         var sql = includeRemoved
             ? $"SELECT {Columns} FROM jobs WHERE name > $after ORDER BY name LIMIT $limit"
             : $"SELECT {Columns} FROM jobs WHERE name > $after AND removed_at IS NULL ORDER BY name LIMIT $limit";
-        var jobs = new List<StoredJob>(Math.Min(limit, 4096));
-        using var reader = s.Command(sql).Bind("$after", after ?? string.Empty).Bind("$limit", limit).ExecuteReader();
-        while (reader.Read())
-        {
-            jobs.Add(Read(reader));
-        }
-
-        return jobs;
+        var page = new PageBuilder(Math.Min(limit, 4096));
+        s.Prepared(sql)
+            .Bind("$after", after ?? string.Empty)
+            .Bind("$limit", limit)
+            .ReadAll(ref page, static (Statement.Row row, ref PageBuilder p) => p.Add(row));
+        return page.Build();
     }
 
     /// <remarks>Pausing is not a change of the definition, so <c>updated_at</c> stays.</remarks>
@@ -88,4 +90,46 @@ internal static class JobSql
         UpdatedAt = reader.GetInstant(5),
         RemovedAt = reader.GetNullableInstant(6),
     };
+
+    /// <summary>Collects a page's rows, their definitions appended to one growing buffer.</summary>
+    private struct PageBuilder(int capacity)
+    {
+        private readonly List<(string Name, int Start, int Length, JobSource Source, bool Paused, long Created, long Updated, long? Removed)> _rows = new(capacity);
+        private byte[] _buffer = new byte[Math.Max(1024, capacity * 256)];
+        private int _used;
+
+        public void Add(Statement.Row row)
+        {
+            var definition = row.Utf8(1);
+            if (_used + definition.Length > _buffer.Length)
+            {
+                Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _used + definition.Length));
+            }
+
+            definition.CopyTo(_buffer.AsSpan(_used));
+            _rows.Add((
+                row.String(0),
+                _used,
+                definition.Length,
+                row.Utf8(2).SequenceEqual("api"u8) ? JobSource.Api : JobSource.Config,
+                row.Int64(3) != 0,
+                row.Int64(4),
+                row.Int64(5),
+                row.NullableInt64(6)));
+            _used += definition.Length;
+        }
+
+        public readonly List<JobRow> Build()
+        {
+            var buffer = _buffer;
+            return _rows.ConvertAll(r => new JobRow(
+                r.Name,
+                buffer.AsMemory(r.Start, r.Length),
+                r.Source,
+                r.Paused,
+                Instants.FromDb(r.Created),
+                Instants.FromDb(r.Updated),
+                r.Removed is { } removed ? Instants.FromDb(removed) : null));
+        }
+    }
 }

@@ -18,7 +18,7 @@ internal static class RunWrites
         // No RETURNING: SQLite builds a temporary table for it. The row count and the connection's
         // last rowid say the same, for the price of nothing (the writer runs one statement at a time).
         var terminal = run.State.IsTerminal();
-        var inserted = s.Command("""
+        var inserted = s.Prepared("""
             INSERT INTO runs (job, slot, attempt, state, reason, "trigger", created_at, not_before, finished_at, session, resumed)
             VALUES ($job, $slot, $attempt, $state, $reason, $trigger, $now, $not_before, $finished, $session, $resumed)
             ON CONFLICT (job, slot, attempt) DO NOTHING
@@ -34,7 +34,7 @@ internal static class RunWrites
             .Bind("$finished", terminal ? now : null)
             .Bind("$session", run.Session)
             .Bind("$resumed", run.Resumed)
-            .ExecuteNonQuery();
+            .Execute();
         return inserted == 1 ? raw.sqlite3_last_insert_rowid(s.Connection.Handle) : null;
     }
 
@@ -53,7 +53,7 @@ internal static class RunWrites
             // A run claimed by a draining owner carries the drain mark like the ones BeginDrain marked.
             // The owner's row is read by scalar subqueries rather than UPDATE ... FROM, which SQLite
             // would materialize into a temporary table for every claim.
-            var changed = s.Command("""
+            var changed = s.Prepared("""
                 UPDATE runs
                 SET state = 'running', started_at = $now, deadline = $deadline,
                     node = (SELECT node FROM incarnations WHERE id = $id),
@@ -70,7 +70,7 @@ internal static class RunWrites
                 .Bind("$deadline", deadline)
                 .Bind("$id", owner.Id)
                 .Bind("$epoch", owner.Epoch)
-                .ExecuteNonQuery();
+                .Execute();
             if (changed == 1)
             {
                 return ClaimResult.Claimed;
@@ -104,50 +104,17 @@ internal static class RunWrites
         return due ? ClaimResult.SessionBusy : ClaimResult.NotPending;
     }
 
+    /// <remarks>
+    /// A plain conditional UPDATE (RETURNING would cost a temporary table per run); only a run that
+    /// is retried reads its key back, in the same transaction, to insert the next attempt.
+    /// </remarks>
     public static bool Finish(SqlSession s, long runId, Incarnation owner, RunOutcome outcome, DateTimeOffset now)
     {
-        if (outcome.RetryNotBefore is null)
-        {
-            // Without a retry to insert nothing needs to come back: a plain UPDATE (RETURNING would
-            // cost a temporary table per run).
-            var changed = s.Command("""
-                UPDATE runs
-                SET state = $state, reason = $reason, finished_at = $now, exit_code = $exit_code,
-                    result_status = $result_status, summary = $summary, tokens_in = $tokens_in, tokens_out = $tokens_out
-                WHERE id = $run AND state = 'running' AND incarnation_id = $id AND lease_epoch = $epoch
-                """)
-                .Bind("$run", runId)
-                .Bind("$id", owner.Id)
-                .Bind("$epoch", owner.Epoch)
-                .Bind("$state", outcome.State.Name())
-                .Bind("$reason", outcome.Reason)
-                .Bind("$now", now)
-                .Bind("$exit_code", outcome.ExitCode)
-                .Bind("$result_status", outcome.ResultStatus)
-                .Bind("$summary", outcome.Summary)
-                .Bind("$tokens_in", outcome.TokensIn)
-                .Bind("$tokens_out", outcome.TokensOut)
-                .ExecuteNonQuery();
-            if (changed == 0)
-            {
-                return false;
-            }
-
-            WriteOutput(s, runId, outcome.Output);
-            return true;
-        }
-
-        string job;
-        long slot;
-        long attempt;
-        string? session;
-        long resumed;
-        using (var reader = s.Command("""
+        var changed = s.Prepared("""
             UPDATE runs
             SET state = $state, reason = $reason, finished_at = $now, exit_code = $exit_code,
                 result_status = $result_status, summary = $summary, tokens_in = $tokens_in, tokens_out = $tokens_out
             WHERE id = $run AND state = 'running' AND incarnation_id = $id AND lease_epoch = $epoch
-            RETURNING job, slot, attempt, session, resumed
             """)
             .Bind("$run", runId)
             .Bind("$id", owner.Id)
@@ -160,41 +127,48 @@ internal static class RunWrites
             .Bind("$summary", outcome.Summary)
             .Bind("$tokens_in", outcome.TokensIn)
             .Bind("$tokens_out", outcome.TokensOut)
-            .ExecuteReader())
+            .Execute();
+        if (changed == 0)
         {
-            if (!reader.Read())
-            {
-                return false;
-            }
-
-            job = reader.GetString(0);
-            slot = reader.GetInt64(1);
-            attempt = reader.GetInt64(2);
-            session = reader.GetNullableString(3);
-            resumed = reader.GetInt64(4);
+            return false;
         }
 
         if (outcome.RetryNotBefore is { } notBefore)
         {
             // The retry is written with the outcome, in one transaction: a crash cannot lose it.
-            s.Command("""
-                INSERT INTO runs (job, slot, attempt, state, "trigger", created_at, not_before, session, resumed)
-                VALUES ($job, $slot, $attempt, 'pending', 'retry', $now, $not_before, $session, $resumed)
-                ON CONFLICT (job, slot, attempt) DO NOTHING
-                """)
-                .Bind("$job", job)
-                .Bind("$slot", slot)
-                .Bind("$attempt", attempt + 1)
-                .Bind("$now", now)
-                .Bind("$not_before", notBefore)
-                .Bind("$session", session)
-                .Bind("$resumed", resumed)
-                .ExecuteNonQuery();
+            InsertRetry(s, ReadKey(s, runId), notBefore, now, resumed: null);
         }
 
         WriteOutput(s, runId, outcome.Output);
         return true;
     }
+
+    /// <summary>The identity of run <paramref name="runId"/> that its next attempt inherits.</summary>
+    private static RunKey ReadKey(SqlSession s, long runId)
+    {
+        var key = default(RunKey);
+        s.Prepared("SELECT job, slot, attempt, session, resumed FROM runs WHERE id = $run")
+            .Bind("$run", runId)
+            .ReadFirst(ref key, static (Statement.Row row, ref RunKey k) =>
+                k = new RunKey(row.String(0), row.Int64(1), row.Int64(2), row.NullableString(3), row.Int64(4) != 0));
+        return key;
+    }
+
+    /// <summary>Inserts the next attempt of <paramref name="key"/> as a pending retry; <paramref name="resumed"/> null keeps the run's flag.</summary>
+    private static void InsertRetry(SqlSession s, RunKey key, DateTimeOffset notBefore, DateTimeOffset now, bool? resumed) =>
+        s.Prepared("""
+            INSERT INTO runs (job, slot, attempt, state, "trigger", created_at, not_before, session, resumed)
+            VALUES ($job, $slot, $attempt, 'pending', 'retry', $now, $not_before, $session, $resumed)
+            ON CONFLICT (job, slot, attempt) DO NOTHING
+            """)
+            .Bind("$job", key.Job)
+            .Bind("$slot", key.Slot)
+            .Bind("$attempt", key.Attempt + 1)
+            .Bind("$now", now)
+            .Bind("$not_before", notBefore)
+            .Bind("$session", key.Session)
+            .Bind("$resumed", resumed ?? key.Resumed)
+            .Execute();
 
     /// <remarks>
     /// Empty output is not stored: most runs print nothing, and a row each would cost a second
@@ -207,13 +181,13 @@ internal static class RunWrites
             return;
         }
 
-        s.Command("""
+        s.Prepared("""
             INSERT INTO run_output (run_id, output) VALUES ($run, $output)
             ON CONFLICT (run_id) DO UPDATE SET output = excluded.output
             """)
             .Bind("$run", runId)
             .Bind("$output", output)
-            .ExecuteNonQuery();
+            .Execute();
     }
 
     /// <remarks>
@@ -238,7 +212,7 @@ internal static class RunWrites
             .ExecuteNonQuery() == 1;
 
     public static bool ResolvePending(SqlSession s, long runId, RunState state, string reason, DateTimeOffset now) =>
-        s.Command("""
+        s.Prepared("""
             UPDATE runs SET state = $state, reason = $reason, finished_at = $now
             WHERE id = $run AND state = 'pending'
             """)
@@ -246,42 +220,19 @@ internal static class RunWrites
             .Bind("$state", state.Name())
             .Bind("$reason", reason)
             .Bind("$now", now)
-            .ExecuteNonQuery() == 1;
+            .Execute() == 1;
 
     /// <remarks>
-    /// Per item: read the run if it is still running under the expected owner, mark it, insert its
-    /// retry. Three plain statements rather than UPDATE … RETURNING, for which SQLite builds a
-    /// temporary table each time (recovery may interrupt thousands in one transaction).
+    /// Per item: mark the run if it is still running under the expected owner, then read its key
+    /// and insert its retry. Plain statements rather than UPDATE … RETURNING, for which SQLite
+    /// builds a temporary table each time (recovery may interrupt thousands in one transaction).
     /// </remarks>
     public static int Interrupt(SqlSession s, IReadOnlyList<Interruption> items, DateTimeOffset now)
     {
         var applied = 0;
         foreach (var item in items)
         {
-            string job;
-            long slot;
-            long attempt;
-            string? session;
-            using (var reader = s.Command("""
-                SELECT job, slot, attempt, session FROM runs
-                WHERE id = $run AND state = 'running' AND incarnation_id = $owner
-                """)
-                .Bind("$run", item.RunId)
-                .Bind("$owner", item.OwnerIncarnationId)
-                .ExecuteReader())
-            {
-                if (!reader.Read())
-                {
-                    continue;
-                }
-
-                job = reader.GetString(0);
-                slot = reader.GetInt64(1);
-                attempt = reader.GetInt64(2);
-                session = reader.GetNullableString(3);
-            }
-
-            s.Command("""
+            var changed = s.Prepared("""
                 UPDATE runs SET state = 'interrupted', reason = $reason, finished_at = $now
                 WHERE id = $run AND state = 'running' AND incarnation_id = $owner
                 """)
@@ -289,25 +240,22 @@ internal static class RunWrites
                 .Bind("$owner", item.OwnerIncarnationId)
                 .Bind("$reason", item.Reason)
                 .Bind("$now", now)
-                .ExecuteNonQuery();
+                .Execute();
+            if (changed == 0)
+            {
+                continue;
+            }
+
             applied++;
             if (item.RetryNotBefore is { } notBefore)
             {
-                s.Command("""
-                    INSERT INTO runs (job, slot, attempt, state, "trigger", created_at, not_before, session, resumed)
-                    VALUES ($job, $slot, $attempt, 'pending', 'retry', $now, $not_before, $session, 1)
-                    ON CONFLICT (job, slot, attempt) DO NOTHING
-                    """)
-                    .Bind("$job", job)
-                    .Bind("$slot", slot)
-                    .Bind("$attempt", attempt + 1)
-                    .Bind("$now", now)
-                    .Bind("$not_before", notBefore)
-                    .Bind("$session", session)
-                    .ExecuteNonQuery();
+                InsertRetry(s, ReadKey(s, item.RunId), notBefore, now, resumed: true);
             }
         }
 
         return applied;
     }
+
+    /// <summary>What a retry inherits from the attempt before it.</summary>
+    private readonly record struct RunKey(string Job, long Slot, long Attempt, string? Session, bool Resumed);
 }

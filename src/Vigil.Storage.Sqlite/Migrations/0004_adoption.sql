@@ -1,4 +1,4 @@
--- Vigil ledger, schema version 3: restart-transparent runs.
+-- Vigil ledger, schema version 4: restart-transparent runs.
 --
 -- A run whose command outlived its daemon (under its run supervisor, the shim) is adopted by the
 -- next incarnation: incarnation_id becomes the adopter's, and these columns record that it happened,
