@@ -156,7 +156,8 @@ public sealed partial class VigilEngine : IAsyncDisposable
         try
         {
             var definition = JobCodec.Deserialize(stored.Definition);
-            return new JobRuntime(stored, definition, new DefinitionPool().ScheduleOf(definition, stored.CreatedAt));
+            var row = new JobRow(stored.Name, System.Text.Encoding.UTF8.GetBytes(stored.Definition), stored.Source, stored.Paused, stored.CreatedAt, stored.UpdatedAt, stored.RemovedAt);
+            return new JobRuntime(row, definition, new DefinitionPool().ScheduleOf(definition, stored.CreatedAt));
         }
         catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException or System.Text.Json.JsonException)
         {
