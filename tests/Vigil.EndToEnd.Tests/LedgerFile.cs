@@ -107,14 +107,15 @@ internal sealed class LedgerFile(string path)
         }
     }
 
-    /// <summary>The runs, or none while the daemon has not created the schema yet.</summary>
+    /// <summary>The runs, or none while the daemon has not created the schema yet (or is still migrating it).</summary>
     private IReadOnlyList<RunRow> RunsOnceCreated()
     {
         try
         {
             return Runs();
         }
-        catch (SqliteException e) when (e.SqliteErrorCode == 1 && e.Message.Contains("no such table", StringComparison.Ordinal))
+        catch (SqliteException e) when (e.SqliteErrorCode == 1
+            && (e.Message.Contains("no such table", StringComparison.Ordinal) || e.Message.Contains("no such column", StringComparison.Ordinal)))
         {
             return [];
         }
