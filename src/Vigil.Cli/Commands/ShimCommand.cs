@@ -12,11 +12,30 @@ internal sealed class ShimCommand : Command
     private readonly CliContext _context;
     private readonly Argument<string> _directory = new("RUN_DIR") { Description = "The run's directory, <data_dir>/runs/<run id>" };
 
+    private const string Summary =
+        "Run supervisor (started by 'vigil run', not by hand): runs one command in its own session, records its pid, output tail and exit status under RUN_DIR, and holds the run's lock while it lives, so the command outlives a daemon restart and the next daemon adopts it";
+
+    /// <summary>
+    /// What <c>vigil shim --help</c> prints. The parser prints no help for a hidden command, so the
+    /// entry point prints this one itself.
+    /// </summary>
+    public const string HelpText = $"""
+        Description:
+          {Summary}
+
+        Usage:
+          vigil shim RUN_DIR
+
+        Arguments:
+          RUN_DIR  The run's directory, <data_dir>/runs/<run id>; the daemon hands the shim the run's lock as descriptor 3
+
+        See docs/restarts.md.
+
+        """;
+
     /// <summary>Creates the command.</summary>
     public ShimCommand(CliContext context)
-        : base(
-            "shim",
-            "Run supervisor (started by 'vigil run', not by hand): runs one command in its own session, records its pid, output tail and exit status under RUN_DIR, and holds the run's lock while it lives, so the command outlives a daemon restart and the next daemon adopts it")
+        : base("shim", Summary)
     {
         _context = context;
         Hidden = true;

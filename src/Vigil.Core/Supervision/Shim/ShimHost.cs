@@ -32,14 +32,14 @@ public static class ShimHost
         var files = new ShimFiles(Path.GetFullPath(directory));
         if (!HoldsLock(files.Lock))
         {
-            await error.WriteLineAsync($"vigil shim: no run lock on descriptor {ProcessSpawner.SupervisorLockFd}; the shim is started by the daemon ('vigil run'), not by hand").ConfigureAwait(false);
+            await error.WriteLineAsync($"vigil: shim: no run lock on descriptor {ProcessSpawner.SupervisorLockFd}; the run supervisor is started by the daemon ('vigil run'), not by hand").ConfigureAwait(false);
             return UsageExitCode;
         }
 
         var spec = ShimSpec.Read(files.Spec);
         if (spec is null)
         {
-            await error.WriteLineAsync($"vigil shim: {files.Spec} is missing or unreadable").ConfigureAwait(false);
+            await error.WriteLineAsync($"vigil: shim: {files.Spec} is missing or unreadable").ConfigureAwait(false);
             return UsageExitCode;
         }
 
