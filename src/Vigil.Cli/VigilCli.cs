@@ -36,6 +36,7 @@ internal static class VigilCli
         root.Subcommands.Add(new RunsCommand(context));
         root.Subcommands.Add(new DrainCommand(context));
         root.Subcommands.Add(new BenchCommand(context));
+        root.Subcommands.Add(new ShimCommand(context));
         return root;
     }
 

@@ -202,6 +202,13 @@ public sealed class SqliteRunStore : IRunStore
     }
 
     /// <inheritdoc />
+    public Task<bool> AdoptAsync(long runId, long fromIncarnationId, Incarnation owner, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(owner);
+        return _writes.EnqueueAsync(s => RunWrites.Adopt(s, runId, fromIncarnationId, owner, now), cancellationToken, singleStatement: true);
+    }
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<RunRecord>> ListRunningAsync(string node, CancellationToken cancellationToken) =>
         ReadAsync<IReadOnlyList<RunRecord>>(s => RunReads.ListRunning(s, node), cancellationToken);
 

@@ -12,9 +12,11 @@ namespace Vigil.EndToEnd.Tests;
 /// <remarks>
 /// <para>VIGIL_TORTURE_KILLS sets the number of SIGKILLs (default 25; 500 with VIGIL_LONG_TESTS=1);
 /// VIGIL_TORTURE_SEED replays a run (the seed is printed with the figures).</para>
-/// <para>A killed daemon leaves its commands running (each is in its own session); such a process
-/// may still write its effect after the next incarnation recorded its attempt interrupted. The
-/// audit allows that only for attempts recorded interrupted, and counts it.</para>
+/// <para>The daemon runs its commands under run supervisors (shims) and stops with
+/// <c>on_stop: detach</c>: a killed or stopped daemon leaves its commands running, and the next
+/// incarnation adopts them or finalizes them with their real outcome. The audit adds: no run is
+/// recorded interrupted whose action finished, no slot is ever executed by two processes at once,
+/// and an adopted run names its adopter. The last incarnation stops with <c>on_stop: drain</c>.</para>
 /// </remarks>
 public sealed class CrashTortureTests(ITestOutputHelper output) : IDisposable
 {
@@ -100,7 +102,9 @@ public sealed class CrashTortureTests(ITestOutputHelper output) : IDisposable
                 }
             }
 
-            // The last incarnation runs undisturbed for a while and stops cleanly: the audited tail.
+            // The last incarnation adopts what the killed ones left, runs undisturbed for a while and
+            // stops cleanly with on_stop: drain, so the audit finds every run ended.
+            _workspace.Write("vigil.yaml", TortureJobs.Config(jobs, onStop: "drain"));
             using (var last = Daemon.Start(_workspace.Config))
             {
                 await last.WaitForLogAsync("Recovery done", Patience);
@@ -140,7 +144,8 @@ public sealed class CrashTortureTests(ITestOutputHelper output) : IDisposable
             $"{counts.GetValueOrDefault(Stop.Clean)} clean stops ({secondSignals} cut short by a second SIGTERM), {incarnations} incarnations, {jobs.Count} jobs; " +
             $"{figures.Slots} slots audited, {figures.Rows} rows ({string.Join(", ", figures.ByState.Select(s => $"{s.Value} {s.Key}"))}), {figures.Started} started, " +
             $"{figures.Effects} effects, {figures.RetryRows} retry rows, {figures.RetriesExecuted} retries executed, max attempt {figures.MaxAttempt}, " +
-            $"{figures.PoisonGuarded} poison-guarded, {figures.LateOrphanEffects} late effects of orphaned interrupted attempts; " +
+            $"{figures.PoisonGuarded} poison-guarded, {figures.LateOrphanEffects} late effects of orphaned interrupted attempts, " +
+            $"{figures.Adopted} runs adopted, {figures.Finished} executions finished; " +
             $"integrity {figures.Integrity}; clock drift {drift.TotalMilliseconds:0} ms; audit {audit.ElapsedMilliseconds} ms, total {total.Elapsed.TotalSeconds:0} s");
         output.WriteLine(summary);
         Console.WriteLine(summary);

@@ -60,6 +60,32 @@ internal sealed class Daemon : IDisposable
         return new Daemon(process);
     }
 
+    /// <summary>Runs one <c>vigil</c> command (e.g. <c>jobs trigger</c>) against <paramref name="config"/> and returns its exit code and stdout.</summary>
+    public static async Task<(int ExitCode, string Output)> RunCommandAsync(string config, TimeSpan patience, params string[] args)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(config)!,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "vigil.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.ArgumentList.Add("--config");
+        start.ArgumentList.Add(config);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start vigil");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var limit = new CancellationTokenSource(patience);
+        await process.WaitForExitAsync(limit.Token);
+        return (process.ExitCode, await output + await error);
+    }
+
     /// <summary>Waits until the daemon logs a line containing <paramref name="text"/> (counting from line <paramref name="fromLine"/>); returns that line's index.</summary>
     public async Task<int> WaitForLogAsync(string text, TimeSpan patience, int fromLine = 0)
     {

@@ -16,6 +16,7 @@ public sealed class DrainTests : IDisposable
             node: e2e
             timezone: UTC
             drain_timeout: {{drainTimeout}}
+            on_stop: drain
             jobs:
               work:
                 every: 5s

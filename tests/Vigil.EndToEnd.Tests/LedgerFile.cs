@@ -17,7 +17,10 @@ internal sealed record RunRow(
     DateTimeOffset? FinishedAt,
     long? IncarnationId,
     bool Resumed,
-    bool Draining);
+    bool Draining,
+    int? ExitCode = null,
+    long? AdoptedBy = null,
+    string? Summary = null);
 
 /// <summary>One row of <c>incarnations</c>.</summary>
 internal sealed record IncarnationRow(long Id, int Pid, DateTimeOffset StartedAt, DateTimeOffset? DrainingAt, DateTimeOffset? StoppedAt, bool CleanStop);
@@ -45,7 +48,7 @@ internal sealed class LedgerFile(string path)
         return Query(
             """
             SELECT id, job, slot, attempt, state, reason, "trigger", created_at, not_before, started_at, finished_at,
-                   incarnation_id, resumed, draining
+                   incarnation_id, resumed, draining, exit_code, adopted_by, summary
             FROM runs ORDER BY job, slot, attempt
             """,
             r => new RunRow(
@@ -62,7 +65,10 @@ internal sealed class LedgerFile(string path)
                 NullableInstant(r, 10),
                 r.IsDBNull(11) ? null : r.GetInt64(11),
                 r.GetInt64(12) == 1,
-                r.GetInt64(13) == 1));
+                r.GetInt64(13) == 1,
+                r.IsDBNull(14) ? null : r.GetInt32(14),
+                r.IsDBNull(15) ? null : r.GetInt64(15),
+                r.IsDBNull(16) ? null : r.GetString(16)));
     }
 
     public IReadOnlyList<IncarnationRow> Incarnations() => Query(
@@ -72,6 +78,10 @@ internal sealed class LedgerFile(string path)
     public IReadOnlyList<JobRow> Jobs() => Query(
         "SELECT name, definition, created_at FROM jobs ORDER BY name",
         r => new JobRow(r.GetString(0), r.GetString(1), Instant(r.GetInt64(2))));
+
+    /// <summary>A run's captured output tail, or null.</summary>
+    public string? Output(long runId) =>
+        Query($"SELECT output FROM run_output WHERE run_id = {runId}", r => r.GetString(0)).SingleOrDefault();
 
     /// <summary><c>PRAGMA integrity_check</c>: "ok" when the file is sound.</summary>
     public string IntegrityCheck() => string.Join("; ", Query("PRAGMA integrity_check", r => r.GetString(0)));
@@ -97,14 +107,15 @@ internal sealed class LedgerFile(string path)
         }
     }
 
-    /// <summary>The runs, or none while the daemon has not created the schema yet.</summary>
+    /// <summary>The runs, or none while the daemon has not created the schema yet (or is still migrating it).</summary>
     private IReadOnlyList<RunRow> RunsOnceCreated()
     {
         try
         {
             return Runs();
         }
-        catch (SqliteException e) when (e.SqliteErrorCode == 1 && e.Message.Contains("no such table", StringComparison.Ordinal))
+        catch (SqliteException e) when (e.SqliteErrorCode == 1
+            && (e.Message.Contains("no such table", StringComparison.Ordinal) || e.Message.Contains("no such column", StringComparison.Ordinal)))
         {
             return [];
         }

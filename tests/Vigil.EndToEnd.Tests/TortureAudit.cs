@@ -4,8 +4,8 @@ using Vigil.Scheduling;
 
 namespace Vigil.EndToEnd.Tests;
 
-/// <summary>One line of the side-effect log: an execution of (job, slot, attempt) by a process, at an instant.</summary>
-internal sealed record Effect(string Job, DateTimeOffset Slot, int Attempt, int Pid, DateTimeOffset At);
+/// <summary>One line of the side-effect log: an execution of (job, slot, attempt) by a process began (or, with <paramref name="End"/>, finished its work) at an instant.</summary>
+internal sealed record Effect(string Job, DateTimeOffset Slot, int Attempt, int Pid, DateTimeOffset At, bool End = false);
 
 /// <summary>What the audit counted.</summary>
 internal sealed record AuditFigures
@@ -31,6 +31,12 @@ internal sealed record AuditFigures
     /// <summary>Effects written after their attempt was recorded interrupted: a process that outlived its killed daemon.</summary>
     public int LateOrphanEffects { get; init; }
 
+    /// <summary>Runs a later incarnation adopted (their commands outlived the daemon that started them).</summary>
+    public int Adopted { get; init; }
+
+    /// <summary>Executions that finished their work (an end line).</summary>
+    public int Finished { get; init; }
+
     public string Integrity { get; init; } = string.Empty;
 }
 
@@ -54,7 +60,8 @@ internal sealed class TortureAudit(IReadOnlyList<TortureJob> jobs, LedgerFile le
             DateTimeOffset.Parse(f[1], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal),
             int.Parse(f[2], CultureInfo.InvariantCulture),
             int.Parse(f[3], CultureInfo.InvariantCulture),
-            bootEpoch + TimeSpan.FromSeconds(double.Parse(f[4], CultureInfo.InvariantCulture)))),
+            bootEpoch + TimeSpan.FromSeconds(double.Parse(f[4], CultureInfo.InvariantCulture)),
+            f.Length > 5 && f[5] == "end")),
     ];
 
     public AuditFigures Run()
@@ -110,6 +117,8 @@ internal sealed class TortureAudit(IReadOnlyList<TortureJob> jobs, LedgerFile le
 
         Check(rows.All(r => r.State != "running"), $"runs still running after the clean stop: {string.Join(", ", rows.Where(r => r.State == "running").Select(LedgerFile.Describe))}");
         var late = AuditEffects(rowByAttempt);
+        AuditAdoptions(rows);
+        AuditExecutions(rowByAttempt);
         var integrity = ledger.IntegrityCheck();
         Check(integrity == "ok", $"PRAGMA integrity_check: {integrity}");
         return new AuditFigures
@@ -117,10 +126,12 @@ internal sealed class TortureAudit(IReadOnlyList<TortureJob> jobs, LedgerFile le
             Slots = slots,
             Rows = rows.Count,
             Started = rows.Count(r => r.StartedAt is not null),
-            Effects = effects.Count,
+            Effects = effects.Count(e => !e.End),
+            Finished = effects.Count(e => e.End),
+            Adopted = rows.Count(r => r.AdoptedBy is not null),
             ByState = rows.GroupBy(r => r.State).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
             RetryRows = rows.Count(r => r.Attempt > 1),
-            RetriesExecuted = effects.Count(e => e.Attempt > 1),
+            RetriesExecuted = effects.Count(e => e.Attempt > 1 && !e.End),
             MaxAttempt = rows.Count == 0 ? 0 : rows.Max(r => r.Attempt),
             PoisonGuarded = poisonGuarded,
             LateOrphanEffects = late,
@@ -183,7 +194,7 @@ internal sealed class TortureAudit(IReadOnlyList<TortureJob> jobs, LedgerFile le
     private int AuditEffects(Dictionary<(string, DateTimeOffset, int), RunRow> rowByAttempt)
     {
         var late = 0;
-        foreach (var group in effects.GroupBy(e => (e.Job, e.Slot, e.Attempt)))
+        foreach (var group in effects.Where(e => !e.End).GroupBy(e => (e.Job, e.Slot, e.Attempt)))
         {
             var name = $"{group.Key.Job} slot {Iso.Format(group.Key.Slot)} attempt {group.Key.Attempt}";
             Check(group.Count() == 1, $"G2: {name} executed {group.Count()} times");
@@ -199,20 +210,70 @@ internal sealed class TortureAudit(IReadOnlyList<TortureJob> jobs, LedgerFile le
                 Check(row.StartedAt is null || effect.At >= row.StartedAt - slack, $"G4: {name}'s effect at {effect.At:O} precedes its running mark at {row.StartedAt:O}");
                 if (row.FinishedAt is { } finished && effect.At > finished + slack)
                 {
-                    // Only a process that outlived its daemon can write after its attempt was recorded.
-                    Check(row.State == "interrupted", $"G2: {name}'s effect at {effect.At:O} came after it was recorded {row.State} at {finished:O}");
+                    // Only a process that outlived its record could write after it: with run supervisors
+                    // none may (an attempt is recorded interrupted only once its command is gone).
+                    Check(false, $"G2: {name}'s effect at {effect.At:O} came after it was recorded {row.State} at {finished:O}");
                     late++;
                 }
             }
         }
 
-        foreach (var group in effects.GroupBy(e => (e.Job, e.Slot)))
+        foreach (var group in effects.Where(e => !e.End).GroupBy(e => (e.Job, e.Slot)))
         {
             var job = jobs.Single(j => j.Name == group.Key.Job);
             Check(group.Count() <= (job.Record ? 1 : TortureJobs.MaxAttempts), $"G2: {group.Key.Job} slot {Iso.Format(group.Key.Slot)} executed {group.Count()} times ({job.OnInterrupt})");
         }
 
         return late;
+    }
+
+    /// <summary>An adopted run names its adopter as its owner, and was adopted after it started.</summary>
+    private void AuditAdoptions(IReadOnlyList<RunRow> rows)
+    {
+        foreach (var run in rows.Where(r => r.AdoptedBy is not null))
+        {
+            Check(run.IncarnationId == run.AdoptedBy, $"{LedgerFile.Describe(run)}: adopted by incarnation {run.AdoptedBy} but owned by {run.IncarnationId}");
+            Check(run.StartedAt is not null, $"{LedgerFile.Describe(run)}: adopted but never started");
+        }
+    }
+
+    /// <summary>
+    /// With run supervisors, no run is recorded interrupted whose action finished its work, and no
+    /// slot is ever executed by two processes at once (an attempt's execution ends at its end line,
+    /// or, killed, no later than its row was recorded).
+    /// </summary>
+    /// <remarks>
+    /// An end line within half a second before the record is the one race no supervisor can close:
+    /// a drain's deadline (or a second signal) that stops a command in the instant it finished.
+    /// </remarks>
+    private void AuditExecutions(Dictionary<(string, DateTimeOffset, int), RunRow> rowByAttempt)
+    {
+        var ends = effects.Where(e => e.End).GroupBy(e => (e.Job, e.Slot, e.Attempt)).ToDictionary(g => g.Key, g => g.First());
+        foreach (var (key, end) in ends)
+        {
+            if (rowByAttempt.TryGetValue(key, out var row) && row.State == "interrupted")
+            {
+                Check(
+                    row.FinishedAt is { } recorded && end.At > recorded - TimeSpan.FromMilliseconds(500) - slack,
+                    $"{LedgerFile.Describe(row)}: recorded interrupted at {row.FinishedAt:O}, but its action finished at {end.At:O}");
+            }
+        }
+
+        foreach (var slot in effects.Where(e => !e.End).GroupBy(e => (e.Job, e.Slot)))
+        {
+            var executions = slot.OrderBy(e => e.At).ToList();
+            for (var i = 1; i < executions.Count; i++)
+            {
+                var previous = executions[i - 1];
+                var key = (previous.Job, previous.Slot, previous.Attempt);
+                var endedBy = ends.TryGetValue(key, out var end) ? end.At
+                    : rowByAttempt.TryGetValue(key, out var row) && row.FinishedAt is { } f ? f
+                    : DateTimeOffset.MaxValue;
+                Check(
+                    executions[i].At >= endedBy - slack,
+                    $"{previous.Job} slot {Iso.Format(previous.Slot)}: attempt {executions[i].Attempt} began at {executions[i].At:O} while attempt {previous.Attempt} ran until {endedBy:O}");
+            }
+        }
     }
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;

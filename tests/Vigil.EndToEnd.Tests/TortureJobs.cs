@@ -17,24 +17,32 @@ internal static class TortureJobs
 
     /// <summary>
     /// The side effect: one line per execution (job, slot, attempt, pid, seconds since boot),
-    /// appended with one write; then 0-3 s of "work". No process is forked before the line is
-    /// written, and <c>exec</c> keeps the pid, so the pid in the line is the run's process.
+    /// appended with one write; then 0-3 s of "work"; then, only if the work was not killed, an
+    /// end line (the same fields and "end"). No process is forked before the first line is
+    /// written, so the pid in the line is the run's process.
     /// </summary>
     public const string EffectScript = """
         read up _ < /proc/uptime
         echo "$VIGIL_JOB $VIGIL_SLOT $VIGIL_ATTEMPT $$ $up" >> effects.log
         ms=$(( ($$ * 7919 + VIGIL_RUN_ID * 104729) % 3001 ))
-        exec sleep "$((ms / 1000)).$((ms % 1000 / 100))$((ms % 100 / 10))$((ms % 10))"
+        sleep "$((ms / 1000)).$((ms % 1000 / 100))$((ms % 100 / 10))$((ms % 10))"
+        read up _ < /proc/uptime
+        echo "$VIGIL_JOB $VIGIL_SLOT $VIGIL_ATTEMPT $$ $up end" >> effects.log
         """;
 
     /// <summary>
-    /// 24 jobs every 1 s or 2 s crossing on_interrupt (retry, record) with overlap (skip, allow),
+    /// 24 jobs every 2 s or 3 s crossing on_interrupt (retry, record) with overlap (skip, allow),
     /// three of each kind, and 4 jobs every 5 s, long enough between slots for retries to start.
     /// </summary>
+    /// <remarks>
+    /// Every command run starts a run supervisor (a <c>vigil shim</c> process, about 0.1 s of CPU):
+    /// the periods keep the load at about ten runs a second, which a two-core machine sustains
+    /// while the daemon plans on time.
+    /// </remarks>
     public static IReadOnlyList<TortureJob> Create()
     {
         var jobs = new List<TortureJob>();
-        foreach (var seconds in new[] { 1, 2 })
+        foreach (var seconds in new[] { 2, 3 })
         {
             foreach (var record in new[] { false, true })
             {
@@ -56,13 +64,15 @@ internal static class TortureJobs
         return jobs;
     }
 
-    public static string Config(IReadOnlyList<TortureJob> jobs)
+    /// <summary>The config; <paramref name="onStop"/> is the top-level <c>on_stop</c> (detach while torturing, drain for the audited last stop).</summary>
+    public static string Config(IReadOnlyList<TortureJob> jobs, string onStop = "detach")
     {
         var yaml = new StringBuilder();
         yaml.Append(CultureInfo.InvariantCulture, $$"""
             data_dir: ./data
             node: torture
             timezone: UTC
+            on_stop: {{onStop}}
             drain_timeout: 2s
             max_concurrent_runs: 64
             defaults:

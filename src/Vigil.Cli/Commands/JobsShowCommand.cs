@@ -155,6 +155,8 @@ internal sealed class JobsShowCommand : Command
         fields.Add("idle_timeout:", Off(p.IdleTimeout));
         fields.Add("kill_grace:", Duration.Format(p.KillGrace));
         fields.Add("on_interrupt:", p.OnInterrupt == InterruptPolicy.Retry ? "retry" : "record");
+        fields.Add("on_stop:", !definition.Action.CanDetach ? $"drain ({definition.Action.Kind} actions always drain)"
+            : p.OnStop == StopPolicy.Detach ? "detach" : "drain");
         fields.Add("retry:", string.Create(
             CultureInfo.InvariantCulture,
             $"max_attempts {p.Retry.MaxAttempts}, backoff {Duration.Format(p.Retry.Backoff)}, window {Duration.Format(p.Retry.Window)}, on [{string.Join(", ", p.Retry.On.Select(s => s.Name()))}]"));

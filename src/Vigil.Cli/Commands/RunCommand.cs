@@ -10,7 +10,7 @@ internal sealed class RunCommand : Command
 
     /// <summary>Creates the command.</summary>
     public RunCommand(CliContext context)
-        : base("run", "Run the daemon: recover, schedule and supervise the config's jobs; SIGTERM or 'vigil drain' drains, a second signal interrupts; SIGHUP reloads the config")
+        : base("run", "Run the daemon: recover (adopting command runs an earlier daemon left running), schedule and supervise the config's jobs; SIGTERM or 'vigil drain' stops: command runs keep going under their run supervisors (on_stop: detach) and everything else drains, a second signal interrupts; SIGHUP reloads the config")
     {
         _context = context;
         SetAction((parseResult, _) => ExecuteAsync(parseResult));

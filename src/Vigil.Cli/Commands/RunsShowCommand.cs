@@ -63,6 +63,9 @@ internal sealed class RunsShowCommand : Command
         fields.Add("session:", TimeText.OrNone(run.Session));
         fields.Add("node:", TimeText.OrNone(run.Node));
         fields.Add("incarnation:", TimeText.OrNone(run.IncarnationId));
+        fields.Add("adopted:", run.AdoptedBy is { } adopter
+            ? string.Create(CultureInfo.InvariantCulture, $"{Exact(run.AdoptedAt)} by incarnation {adopter} (its command outlived the daemon that started it)")
+            : "no");
         fields.Add("resumed:", run.Resumed ? "yes (an earlier attempt of this slot was interrupted)" : "no");
         fields.Add("draining:", run.Draining ? "yes (it was running when a drain began)" : "no");
         fields.Add("result:", TimeText.OrNone(run.ResultStatus));

@@ -74,6 +74,7 @@ internal sealed partial class DaemonHost : IDisposable
                     RunsDirectory = Path.Combine(_initial.DataDir, "runs"),
                     MaxConcurrentRuns = _initial.MaxConcurrentRuns,
                     DrainTimeout = _initial.DrainTimeout,
+                    ShimCommand = Commands.ShimCommand.LaunchCommand(),
                 },
                 time,
                 handlers: null,

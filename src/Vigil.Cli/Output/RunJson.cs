@@ -40,6 +40,8 @@ internal static class RunJson
         WriteInstant(writer, "deadline", run.Deadline);
         WriteNumber(writer, "duration_ms", run.Duration is { } d ? (long)d.TotalMilliseconds : null);
         WriteNumber(writer, "incarnation", run.IncarnationId);
+        WriteNumber(writer, "adopted_by", run.AdoptedBy);
+        WriteInstant(writer, "adopted_at", run.AdoptedAt);
         writer.WriteBoolean("resumed", run.Resumed);
         writer.WriteBoolean("draining", run.Draining);
         WriteString(writer, "result_status", run.ResultStatus);

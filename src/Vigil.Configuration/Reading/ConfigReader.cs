@@ -10,7 +10,7 @@ namespace Vigil.Configuration.Reading;
 internal static class ConfigReader
 {
     private static readonly IReadOnlyList<string> TopKeys =
-        ["data_dir", "storage", "node", "timezone", "server", "drain_timeout", "max_concurrent_runs", "defaults", "alerts", "jobs"];
+        ["data_dir", "storage", "node", "timezone", "server", "drain_timeout", "on_stop", "max_concurrent_runs", "defaults", "alerts", "jobs"];
 
     private static readonly IReadOnlyList<string> ServerKeys = ["listen", "token_env"];
     private static readonly IReadOnlyList<string> JobOnlyKeys = ["schedule", "every", "at", "anchor", "timezone", "enabled", "run"];
@@ -44,7 +44,16 @@ internal static class ConfigReader
         }
 
         var zone = TimeZones.Find(host.TimeZoneId);
-        var defaults = JobPolicies.Default;
+
+        // The top-level on_stop is the default under defaults:, whichever of the two comes first in the file.
+        var basis = JobPolicies.Default;
+        if (top.Find("on_stop") is { } onStopEntry
+            && r.TryChoice(onStopEntry.Value, "on_stop", PolicyReader.StopChoices, out var onStop))
+        {
+            basis = basis with { OnStop = onStop };
+        }
+
+        var defaults = basis;
         IReadOnlyList<YamlScalar>? defaultAfter = null;
         YamlEntry? jobs = null;
         foreach (var (key, value) in top.Entries)
@@ -83,7 +92,7 @@ internal static class ConfigReader
                     config = config with { MaxConcurrentRuns = maxRuns };
                     break;
                 case "defaults":
-                    defaults = ReadDefaults(value, r, out defaultAfter);
+                    defaults = ReadDefaults(value, basis, r, out defaultAfter);
                     break;
                 case "alerts":
                     config = config with { Alerts = AlertReader.Read(value, r) };
@@ -127,12 +136,12 @@ internal static class ConfigReader
             : [];
     }
 
-    private static JobPolicies ReadDefaults(YamlNode node, NodeReader r, out IReadOnlyList<YamlScalar>? after)
+    private static JobPolicies ReadDefaults(YamlNode node, JobPolicies basis, NodeReader r, out IReadOnlyList<YamlScalar>? after)
     {
         after = null;
         if (node is YamlScalar { IsNull: true } || r.Mapping(node, "defaults") is not { } map)
         {
-            return JobPolicies.Default;
+            return basis;
         }
 
         var entries = new List<YamlEntry>();
@@ -149,7 +158,7 @@ internal static class ConfigReader
             }
         }
 
-        return PolicyReader.Apply(JobPolicies.Default, entries, r, out after);
+        return PolicyReader.Apply(basis, entries, r, out after);
     }
 
     private static string? ReadStorage(YamlNode node, NodeReader r)

@@ -119,6 +119,12 @@ internal static class JobReader
 
         var policies = PolicyReader.Apply(context.Defaults, policyEntries, r, out var after);
         after ??= context.DefaultAfter ?? [];
+        if (action is { CanDetach: false } && policies.OnStop == StopPolicy.Detach
+            && policyEntries.Find(e => e.Key.Value == "on_stop") is { } onStop)
+        {
+            // A default of detach is fine for every job; asking for it on an action that cannot outlive the daemon is a mistake.
+            r.Error(onStop.Value, "on_stop", $"detach applies to command actions only; {action.Kind} actions always drain (use on_stop: drain or leave it out)");
+        }
 
         var definition = r.Errors.Count != errorsBefore || action is null || scheduleText is null
             ? null

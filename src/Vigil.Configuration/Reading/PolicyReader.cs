@@ -13,7 +13,7 @@ internal static class PolicyReader
     /// <summary>Every policy key, in the order the documentation lists them.</summary>
     public static readonly IReadOnlyList<string> Keys =
     [
-        "timeout", "idle_timeout", "kill_grace", "on_interrupt", "retry", "overlap", "catch_up",
+        "timeout", "idle_timeout", "kill_grace", "on_interrupt", "on_stop", "retry", "overlap", "catch_up",
         "max_catch_up", "grace", "after", "session", "expect", "alert_after_failures", "pause_after_failures",
     ];
 
@@ -22,6 +22,10 @@ internal static class PolicyReader
 
     private static readonly (string, InterruptPolicy)[] InterruptChoices =
         [("retry", InterruptPolicy.Retry), ("record", InterruptPolicy.Record)];
+
+    /// <summary>The choices of <c>on_stop</c>.</summary>
+    public static readonly (string, StopPolicy)[] StopChoices =
+        [("detach", StopPolicy.Detach), ("drain", StopPolicy.Drain)];
 
     private static readonly (string, OverlapPolicy)[] OverlapChoices =
         [("skip", OverlapPolicy.Skip), ("queue", OverlapPolicy.Queue), ("allow", OverlapPolicy.Allow), ("replace", OverlapPolicy.Replace)];
@@ -57,6 +61,9 @@ internal static class PolicyReader
                     break;
                 case "on_interrupt" when r.TryChoice(value, name, InterruptChoices, out var onInterrupt):
                     p = p with { OnInterrupt = onInterrupt };
+                    break;
+                case "on_stop" when r.TryChoice(value, name, StopChoices, out var onStop):
+                    p = p with { OnStop = onStop };
                     break;
                 case "retry":
                     p = p with { Retry = ApplyRetry(p.Retry, value, r) };

@@ -21,6 +21,14 @@ public sealed record EngineOptions
     /// <summary>The longest the loop sleeps without a reason to wake (a safety net for missed wake-ups; default 1m).</summary>
     public TimeSpan MaxSleep { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How to start the run supervisor (<c>vigil shim</c>): the <c>vigil</c> executable, or the
+    /// <c>dotnet</c> host followed by <c>vigil.dll</c>. When set, every command action runs under a
+    /// shim that outlives this process (<c>on_stop: detach</c>, adoption on the next start); when
+    /// null, commands are this process's children and a stop always drains them.
+    /// </summary>
+    public IReadOnlyList<string>? ShimCommand { get; init; }
+
     /// <summary>This process's id (recorded with the incarnation).</summary>
     public int ProcessId { get; init; } = Environment.ProcessId;
 }

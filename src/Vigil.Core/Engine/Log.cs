@@ -11,8 +11,8 @@ internal static partial class Log
     [LoggerMessage(2, LogLevel.Warning, "Run {RunId} of {Job} at {Slot} recorded interrupted: {Reason}")]
     public static partial void RunInterrupted(ILogger logger, long runId, string job, string slot, string reason);
 
-    [LoggerMessage(3, LogLevel.Information, "Recovery done: {Interrupted} interrupted run(s), {Retried} retried, in {Elapsed} ms")]
-    public static partial void RecoveryDone(ILogger logger, int interrupted, int retried, long elapsed);
+    [LoggerMessage(3, LogLevel.Information, "Recovery done: {Interrupted} interrupted run(s), {Retried} retried, {Adopted} adopted, in {Elapsed} ms")]
+    public static partial void RecoveryDone(ILogger logger, int interrupted, int retried, int adopted, long elapsed);
 
     [LoggerMessage(4, LogLevel.Information, "Run {RunId} of {Job} started (slot {Slot}, attempt {Attempt})")]
     public static partial void RunStarted(ILogger logger, long runId, string job, string slot, int attempt);
@@ -40,4 +40,13 @@ internal static partial class Log
 
     [LoggerMessage(12, LogLevel.Information, "{Count} job(s) loaded, {Active} active")]
     public static partial void JobsLoaded(ILogger logger, int count, int active);
+
+    [LoggerMessage(13, LogLevel.Information, "Detached {Count} command run(s) (on_stop: detach): they keep running under their shims and the next start adopts them")]
+    public static partial void Detached(ILogger logger, int count);
+
+    [LoggerMessage(14, LogLevel.Information, "Run {RunId} of {Job} at {Slot} adopted from incarnation {From} (shim {Shim})")]
+    public static partial void RunAdopted(ILogger logger, long runId, string job, string slot, long from, string shim);
+
+    [LoggerMessage(15, LogLevel.Warning, "Run {RunId} of {Job}: its shim is gone without an outcome; what is left of its command was killed")]
+    public static partial void OrphanKilled(ILogger logger, long runId, string job);
 }

@@ -4,6 +4,7 @@ using Vigil.Ledger;
 using Vigil.Planning;
 using Vigil.Scheduling;
 using Vigil.Supervision;
+using Vigil.Supervision.Shim;
 
 namespace Vigil.Engine;
 
@@ -76,17 +77,32 @@ internal sealed class Supervisor(
             action = new FailedAction($"could not start: {e.Message}", time);
         }
 
-        var active = new ActiveRun(run, job, action, startedAt, deadline);
-        lock (_perJob)
-        {
-            _perJob[job.Name] = _perJob.GetValueOrDefault(job.Name) + 1;
-        }
-
-        _active[run.Id] = active;
         if (logger.IsEnabled(LogLevel.Information))
         {
             Log.RunStarted(logger, run.Id, run.Job, Iso.Format(run.Slot), run.Attempt);
         }
+
+        Supervise(new ActiveRun(run, job, action, startedAt, deadline));
+    }
+
+    /// <summary>
+    /// Supervises a run an earlier incarnation started and this one adopted (its owner is already
+    /// this incarnation in the ledger): its deadline and start are the original ones.
+    /// </summary>
+    public void Adopt(RunRecord run, JobRuntime job, IRunningAction action)
+    {
+        var startedAt = run.StartedAt ?? time.GetUtcNow();
+        Supervise(new ActiveRun(run, job, action, startedAt, run.Deadline ?? startedAt + job.Policies.Timeout));
+    }
+
+    private void Supervise(ActiveRun active)
+    {
+        lock (_perJob)
+        {
+            _perJob[active.Job.Name] = _perJob.GetValueOrDefault(active.Job.Name) + 1;
+        }
+
+        _active[active.Run.Id] = active;
         _ = Task.Run(() => SuperviseAsync(active));
     }
 
@@ -117,7 +133,7 @@ internal sealed class Supervisor(
                     break;
                 }
 
-                if (active.EndRequest is not null)
+                if (active.EndRequest is not null || active.DetachRequested.IsCompleted)
                 {
                     break;
                 }
@@ -129,14 +145,20 @@ internal sealed class Supervisor(
 
                 using var delayCancel = new CancellationTokenSource();
                 var delay = Task.Delay(wakeAt - now, time, delayCancel.Token);
-                await Task.WhenAny(active.Action.Completion, active.EndRequested, delay).ConfigureAwait(false);
+                await Task.WhenAny(active.Action.Completion, active.EndRequested, active.DetachRequested, delay).ConfigureAwait(false);
                 await delayCancel.CancelAsync().ConfigureAwait(false);
+            }
+
+            if (active.DetachRequested.IsCompleted && active.EndRequest is null && !active.Action.Completion.IsCompleted)
+            {
+                Release(active);
+                return;
             }
 
             if (active.Action.Completion.IsCompleted && active.EndRequest is null)
             {
                 result = await active.Action.Completion.ConfigureAwait(false);
-                state = result.Success ? RunState.Succeeded : RunState.Failed;
+                state = result.Success ? RunState.Succeeded : result.Interrupted ? RunState.Interrupted : RunState.Failed;
                 reason = result.Reason;
             }
             else
@@ -159,6 +181,14 @@ internal sealed class Supervisor(
                 if (active.Action.Completion.IsCompletedSuccessfully)
                 {
                     result = active.Action.Completion.Result;
+
+                    // An action that reports success finished its work, whatever the drain asked in
+                    // the meantime (it may have ended in the instant the drain timed out): a run
+                    // whose action finished is never recorded interrupted.
+                    if (state == RunState.Interrupted && result.Success)
+                    {
+                        (state, reason) = (RunState.Succeeded, null);
+                    }
                 }
             }
         }
@@ -230,6 +260,9 @@ internal sealed class Supervisor(
                 };
                 await store.FinishAsync(run.Id, owner, outcome, now, CancellationToken.None).ConfigureAwait(false);
             }
+
+            // The outcome is in the ledger: the run's directory has served its purpose.
+            (active.Action as RunningShim)?.DeleteFiles();
         }
 #pragma warning disable CA1031 // The run stays running in the ledger; recovery will find it.
         catch (Exception e)
@@ -239,30 +272,36 @@ internal sealed class Supervisor(
         }
         finally
         {
-            if (_active.TryRemove(run.Id, out _))
-            {
-                lock (_perJob)
-                {
-                    var left = _perJob.GetValueOrDefault(active.Job.Name) - 1;
-                    if (left > 0)
-                    {
-                        _perJob[active.Job.Name] = left;
-                    }
-                    else
-                    {
-                        _perJob.Remove(active.Job.Name);
-                    }
-                }
-            }
-
-            active.Action.Dispose();
-            active.RecordedSource.TrySetResult();
+            Release(active);
             if (logger.IsEnabled(LogLevel.Information))
             {
                 Log.RunEnded(logger, run.Id, run.Job, state.Name(), string.IsNullOrEmpty(reason) ? string.Empty : ": " + reason);
             }
             onEnded();
         }
+    }
+
+    /// <summary>Forgets a run: recorded terminal, or left to its shim (detached).</summary>
+    private void Release(ActiveRun active)
+    {
+        if (_active.TryRemove(active.Run.Id, out _))
+        {
+            lock (_perJob)
+            {
+                var left = _perJob.GetValueOrDefault(active.Job.Name) - 1;
+                if (left > 0)
+                {
+                    _perJob[active.Job.Name] = left;
+                }
+                else
+                {
+                    _perJob.Remove(active.Job.Name);
+                }
+            }
+        }
+
+        active.Action.Dispose();
+        active.RecordedSource.TrySetResult();
     }
 
     private async Task<RetryDecision> DecideRetryAsync(ActiveRun active, RunState state, string reason, DateTimeOffset now)

@@ -4,7 +4,12 @@ using Vigil.Scheduling;
 
 namespace Vigil.Engine;
 
-/// <summary>The drain: stop starting runs, mark, wait, interrupt what remains, record a clean stop.</summary>
+/// <summary>The drain: stop starting runs, detach what may outlive the process, mark, wait, interrupt what remains, record a clean stop.</summary>
+/// <remarks>
+/// Command runs under a shim whose job says <c>on_stop: detach</c> are left running: they stay
+/// <c>running</c> in the ledger, owned by this incarnation, and the next start adopts them. A stop
+/// with nothing else running is therefore immediate, whatever those commands still have to do.
+/// </remarks>
 public sealed partial class VigilEngine
 {
     private async Task DrainAsync()
@@ -20,6 +25,19 @@ public sealed partial class VigilEngine
         // during the wait, recovery still knows these runs were killed during a drain (G4).
         var marked = await _store.BeginDrainAsync(_incarnation, _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
         Log.Draining(_logger, marked, Duration.Format(_options.DrainTimeout));
+
+        var detached = 0;
+        foreach (var run in _supervisor.Active.Where(a => a.CanDetach).ToList())
+        {
+            run.RequestDetach();
+            await run.Recorded.ConfigureAwait(false);
+            detached++;
+        }
+
+        if (detached > 0)
+        {
+            Log.Detached(_logger, detached);
+        }
 
         var active = _supervisor.Active.ToList();
         if (active.Count > 0)

@@ -5,6 +5,7 @@ using Vigil.Ledger;
 using Vigil.Planning;
 using Vigil.Scheduling;
 using Vigil.Supervision;
+using Vigil.Supervision.Shim;
 
 namespace Vigil.Engine;
 
@@ -50,7 +51,7 @@ public sealed partial class VigilEngine : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(time);
         IActionRunner[] runners =
         [
-            new CommandRunner(time),
+            options.ShimCommand is { } shim ? new ShimRunner(shim, options.RunsDirectory, time) : new CommandRunner(time),
             new HttpRunner(time),
             new HandlerRunner(handlers ?? new HandlerRegistry(), time),
         ];
@@ -103,7 +104,7 @@ public sealed partial class VigilEngine : IAsyncDisposable
         Log.IncarnationStarted(_logger, _incarnation.Id, _incarnation.Node, _incarnation.Pid);
 
         await LoadJobsAsync(CancellationToken.None).ConfigureAwait(false);
-        var report = await Recovery.RunAsync(_store, _incarnation, Lookup, _time, _logger, CancellationToken.None).ConfigureAwait(false);
+        var report = await Recovery.RunAsync(_store, _incarnation, Lookup, _time, _logger, CancellationToken.None, _options.RunsDirectory, AdoptAsync).ConfigureAwait(false);
         _ready.TrySetResult(report);
 
         using var leaseCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -123,6 +124,47 @@ public sealed partial class VigilEngine : IAsyncDisposable
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    /// <summary>Supervises a run recovery adopted (the ledger already names this incarnation its owner); false when its job cannot be found.</summary>
+    private async Task<bool> AdoptAsync(RunRecord run)
+    {
+        var job = await RuntimeForAsync(run.Job).ConfigureAwait(false);
+        if (job is null)
+        {
+            return false;
+        }
+
+        var handle = new RunningShim(ShimFiles.For(_options.RunsDirectory, run.Id), shimPid: null, run.StartedAt ?? _time.GetUtcNow(), _time);
+        _supervisor.Adopt(run, job, handle);
+        return true;
+    }
+
+    /// <summary>The job as loaded, or, for a job removed since its run started, as the ledger still keeps it.</summary>
+    private async Task<JobRuntime?> RuntimeForAsync(string name)
+    {
+        if (_jobs.TryGetValue(name, out var loaded))
+        {
+            return loaded;
+        }
+
+        var stored = await _store.GetJobAsync(name, CancellationToken.None).ConfigureAwait(false);
+        if (stored is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var definition = JobCodec.Deserialize(stored.Definition);
+            var row = new JobRow(stored.Name, System.Text.Encoding.UTF8.GetBytes(stored.Definition), stored.Source, stored.Paused, stored.CreatedAt, stored.UpdatedAt, stored.RemovedAt);
+            return new JobRuntime(row, definition, new DefinitionPool().ScheduleOf(definition, stored.CreatedAt));
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException or System.Text.Json.JsonException)
+        {
+            Log.InvalidJob(_logger, name, e.Message);
+            return null;
+        }
+    }
 
     private (JobPolicies Policies, Schedule? Schedule) Lookup(string job) =>
         _jobs.TryGetValue(job, out var runtime) ? (runtime.Policies, runtime.Schedule) : (JobPolicies.Default, null);

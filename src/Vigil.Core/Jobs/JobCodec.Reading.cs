@@ -56,7 +56,7 @@ public static partial class JobCodec
     private static JobDefinition ReadDefinition(ref Utf8JsonReader reader)
     {
         Expect(ref reader, JsonTokenType.StartObject, "the definition");
-        string? name = null, schedule = null, timeZone = null, source = null, onInterrupt = null, overlap = null, catchUp = null, session = null;
+        string? name = null, schedule = null, timeZone = null, source = null, onInterrupt = null, onStop = null, overlap = null, catchUp = null, session = null;
         string? timeout = null, idleTimeout = null, killGrace = null, grace = null, anchor = null;
         bool? enabled = null;
         int? maxCatchUp = null, alertAfterFailures = null, pauseAfterFailures = null;
@@ -80,6 +80,7 @@ public static partial class JobCodec
                 case "idle_timeout": idleTimeout = String(ref reader); break;
                 case "kill_grace": killGrace = String(ref reader); break;
                 case "on_interrupt": onInterrupt = String(ref reader); break;
+                case "on_stop": onStop = String(ref reader); break;
                 case "retry": retry = ReadRetry(ref reader); break;
                 case "overlap": overlap = String(ref reader); break;
                 case "catch_up": catchUp = String(ref reader); break;
@@ -111,6 +112,9 @@ public static partial class JobCodec
                 IdleTimeout = idleTimeout is null ? null : Scheduling.Duration.Parse(idleTimeout),
                 KillGrace = Scheduling.Duration.Parse(Required(killGrace, "kill_grace")),
                 OnInterrupt = onInterrupt == "record" ? InterruptPolicy.Record : InterruptPolicy.Retry,
+
+                // Definitions stored before on_stop existed detach, the default.
+                OnStop = onStop == "drain" ? StopPolicy.Drain : StopPolicy.Detach,
                 Retry = retry ?? throw Missing("retry"),
                 Overlap = Enum.Parse<OverlapPolicy>(Required(overlap, "overlap"), ignoreCase: true),
                 CatchUp = Enum.Parse<CatchUpPolicy>(Required(catchUp, "catch_up"), ignoreCase: true),

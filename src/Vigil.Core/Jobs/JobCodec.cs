@@ -27,6 +27,7 @@ public static partial class JobCodec
             ["idle_timeout"] = p.IdleTimeout is { } idle ? Duration(idle) : null,
             ["kill_grace"] = Duration(p.KillGrace),
             ["on_interrupt"] = p.OnInterrupt == InterruptPolicy.Retry ? "retry" : "record",
+            ["on_stop"] = p.OnStop == StopPolicy.Detach ? "detach" : "drain",
             ["retry"] = new JsonObject
             {
                 ["max_attempts"] = p.Retry.MaxAttempts,

@@ -23,6 +23,13 @@ public sealed record JobPolicies
     /// <summary>What to do with a run whose process died under it.</summary>
     public InterruptPolicy OnInterrupt { get; init; } = InterruptPolicy.Retry;
 
+    /// <summary>
+    /// What a daemon stop does to the job's running command runs: detach (default; they keep
+    /// running under their shims and the next start adopts them) or drain. HTTP and in-process
+    /// actions cannot outlive the process and always drain.
+    /// </summary>
+    public StopPolicy OnStop { get; init; } = StopPolicy.Detach;
+
     /// <summary>Bounds on new attempts.</summary>
     public RetryPolicy Retry { get; init; } = new();
 
@@ -76,6 +83,16 @@ public enum InterruptPolicy
 
     /// <summary>At-most-once: recorded as interrupted, not re-run.</summary>
     Record,
+}
+
+/// <summary><c>on_stop</c>.</summary>
+public enum StopPolicy
+{
+    /// <summary>The daemon stops at once; the run keeps going under its shim and the next start adopts it.</summary>
+    Detach,
+
+    /// <summary>The daemon waits for the run up to <c>drain_timeout</c>, then interrupts it.</summary>
+    Drain,
 }
 
 /// <summary><c>overlap</c>.</summary>

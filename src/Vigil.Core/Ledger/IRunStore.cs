@@ -94,6 +94,14 @@ public interface IRunStore : IAsyncDisposable
     /// </summary>
     Task<int> InterruptAsync(IReadOnlyList<Interruption> items, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Adoption: a run still running under <paramref name="fromIncarnationId"/> (an earlier incarnation
+    /// whose run supervisor still lives, or recorded the outcome) becomes owned by
+    /// <paramref name="owner"/>, if the owner's lease is valid. Records who adopted it and when, and
+    /// clears its drain mark; its start and deadline are kept. False when the condition no longer holds.
+    /// </summary>
+    Task<bool> AdoptAsync(long runId, long fromIncarnationId, Incarnation owner, DateTimeOffset now, CancellationToken cancellationToken);
+
     /// <summary>Runs in state running owned by incarnations of <paramref name="node"/>.</summary>
     Task<IReadOnlyList<RunRecord>> ListRunningAsync(string node, CancellationToken cancellationToken);
 

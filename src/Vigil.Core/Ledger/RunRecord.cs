@@ -69,6 +69,12 @@ public sealed record RunRecord
     /// <summary>Tokens out as the result file reported them.</summary>
     public long? TokensOut { get; init; }
 
+    /// <summary>The incarnation that last adopted the run from an earlier one (restart-transparent runs), if any did.</summary>
+    public long? AdoptedBy { get; init; }
+
+    /// <summary>When <see cref="AdoptedBy"/> adopted it.</summary>
+    public DateTimeOffset? AdoptedAt { get; init; }
+
     /// <summary>The run's duration when it has started and finished.</summary>
     public TimeSpan? Duration => StartedAt is { } s && FinishedAt is { } f ? f - s : null;
 }

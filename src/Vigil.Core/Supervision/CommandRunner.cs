@@ -45,7 +45,25 @@ internal sealed class CommandRunner : IActionRunner
     /// <inheritdoc />
     public IRunningAction Start(ActionSpec action, RunContext context)
     {
+        if (Prepare(action, context, out var failure) is not { } prepared)
+        {
+            return Fail(failure!);
+        }
+
+        var tail = new OutputTail(_outputCapacity, _timeProvider);
+        return (IRunningAction?)Launch(prepared, tail, _timeProvider, _outputDrain, out var error) ?? Fail(error!);
+    }
+
+    /// <summary>
+    /// Everything about starting <paramref name="action"/> that can fail for a reason the operator
+    /// can act on (an empty command, a variable that does not expand, a program not found), checked
+    /// in this process: returns what to execute, or null with a one-line reason.
+    /// </summary>
+    /// <remarks>The result file is prepared here too: a stale file must not be read as this run's result.</remarks>
+    public PreparedCommand? Prepare(ActionSpec action, RunContext context, out string? failure)
+    {
         ArgumentNullException.ThrowIfNull(context);
+        failure = null;
         if (action is not CommandAction command)
         {
             throw new ArgumentException($"The command runner cannot run a {action?.Kind ?? "null"} action.", nameof(action));
@@ -57,7 +75,8 @@ internal sealed class CommandRunner : IActionRunner
         {
             if (!Jobs.Placeholders.TryExpand(value, n => daemonEnvironment.GetValueOrDefault(n), out var expanded, out var expandError))
             {
-                return Fail($"env {name}: {expandError}");
+                failure = $"env {name}: {expandError}";
+                return null;
             }
 
             environment[name] = expanded;
@@ -69,30 +88,21 @@ internal sealed class CommandRunner : IActionRunner
         }
 
         var argv = command.Shell ? [Shell, "-c", string.Join(' ', command.Argv)] : command.Argv;
-        if (argv.Count == 0 || argv[0].Length == 0)
+        failure = argv.Count == 0 || argv[0].Length == 0 ? "command is empty"
+            : argv.Any(a => a.Contains('\0', StringComparison.Ordinal)) ? "command contains a NUL character"
+            : environment.FirstOrDefault(e => e.Key.Contains('=', StringComparison.Ordinal) || e.Key.Contains('\0', StringComparison.Ordinal) || e.Value.Contains('\0', StringComparison.Ordinal)) is { Key: { } badName } ? $"env {badName} is not a valid variable"
+            : command.Cwd is { } cwd && !Directory.Exists(cwd) ? $"working directory not found: {cwd}"
+            : null;
+        if (failure is not null)
         {
-            return Fail("command is empty");
-        }
-
-        if (argv.Any(a => a.Contains('\0', StringComparison.Ordinal)))
-        {
-            return Fail("command contains a NUL character");
-        }
-
-        if (environment.FirstOrDefault(e => e.Key.Contains('=', StringComparison.Ordinal) || e.Key.Contains('\0', StringComparison.Ordinal) || e.Value.Contains('\0', StringComparison.Ordinal)) is { Key: { } badName })
-        {
-            return Fail($"env {badName} is not a valid variable");
-        }
-
-        if (command.Cwd is { } cwd && !Directory.Exists(cwd))
-        {
-            return Fail($"working directory not found: {cwd}");
+            return null;
         }
 
         var program = ProgramLocator.Find(argv[0], environment.GetValueOrDefault("PATH"), command.Cwd);
         if (program is null)
         {
-            return Fail($"program not found: {argv[0]}");
+            failure = $"program not found: {argv[0]}";
+            return null;
         }
 
         try
@@ -101,23 +111,38 @@ internal sealed class CommandRunner : IActionRunner
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            return Fail($"cannot prepare the result file: {Reasons.OneLine(exception.Message)}");
+            failure = $"cannot prepare the result file: {Reasons.OneLine(exception.Message)}";
+            return null;
         }
 
-        var variables = environment.Select(e => $"{e.Key}={e.Value}").ToList();
-        var tail = new OutputTail(_outputCapacity, _timeProvider);
-        var error = ProcessSpawner.Spawn(program, argv, variables, command.Cwd, out var pid, out var output);
+        return new PreparedCommand
+        {
+            Program = program,
+            Argv = [.. argv],
+            Environment = [.. environment.Select(e => $"{e.Key}={e.Value}")],
+            Cwd = command.Cwd,
+            ResultFile = context.ResultFile,
+        };
+    }
+
+    /// <summary>Starts a prepared command in its own session; null with a one-line reason when the spawn fails.</summary>
+    public static RunningCommand? Launch(PreparedCommand prepared, OutputTail tail, TimeProvider timeProvider, TimeSpan outputDrain, out string? failure)
+    {
+        ArgumentNullException.ThrowIfNull(prepared);
+        failure = null;
+        var error = ProcessSpawner.Spawn(prepared.Program, prepared.Argv, prepared.Environment, prepared.Cwd, out var pid, out var output);
         if (error != 0 || output is null)
         {
-            return Fail($"cannot start {argv[0]}: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(error)}");
+            failure = $"cannot start {prepared.Argv[0]}: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(error)}";
+            return null;
         }
 
-        return new RunningCommand(pid, output, context.ResultFile, tail, _timeProvider, _outputDrain);
+        return new RunningCommand(pid, output, prepared.ResultFile, tail, timeProvider, outputDrain);
     }
 
     private NotStartedAction Fail(string reason) => new(reason, _timeProvider);
 
-    private static Dictionary<string, string> ProcessEnvironment()
+    internal static Dictionary<string, string> ProcessEnvironment()
     {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())

@@ -40,6 +40,12 @@ internal sealed record ActionResult
     /// <summary>Why it failed.</summary>
     public string? Reason { get; init; }
 
+    /// <summary>
+    /// The action did not end by itself: what supervised it died under it (a run shim killed), so the
+    /// run is recorded interrupted and <c>on_interrupt</c> decides, never failed.
+    /// </summary>
+    public bool Interrupted { get; init; }
+
     /// <summary>The exit code of a command, or the HTTP status of a call.</summary>
     public int? ExitCode { get; init; }
 

@@ -20,13 +20,23 @@ internal static unsafe partial class Libc
     public const int EChild = 10;
 
     public const int ORdOnly = 0;
+    public const int OWrOnly = 1;
+    public const int ORdWr = 2;
+    public const int OCreat = 0x40;
+    public const int OAppend = 0x400;
     public const nuint FionRead = 0x541B;
+    public const nuint FioClex = 0x5451;
     public const int OCloExec = 0x80000;
     public const int XOk = 1;
 
     public const short PosixSpawnSetSigDef = 0x04;
     public const short PosixSpawnSetSigMask = 0x08;
     public const short PosixSpawnSetSid = 0x80;
+
+    public const int LockEx = 2;
+    public const int LockNb = 4;
+    public const int LockUn = 8;
+    public const int EWouldBlock = 11;
 
     public const int PPid = 1;
     public const int WNoHang = 1;
@@ -43,6 +53,15 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Library, SetLastError = true)]
     public static partial int close(int fd);
+
+    [LibraryImport(Library, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int open(string path, int flags, uint mode);
+
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial int flock(int fd, int operation);
+
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial int fsync(int fd);
 
     [LibraryImport(Library, SetLastError = true)]
     public static partial nint read(int fd, byte* buffer, nuint count);

@@ -18,6 +18,7 @@ internal sealed class OutputTail
 
     private readonly int _capacity;
     private readonly TimeProvider _timeProvider;
+    private readonly OutputMirror? _mirror;
     private readonly Lock _lock = new();
     private long _total;
     private long _lastOutputTicks;
@@ -27,8 +28,12 @@ internal sealed class OutputTail
     private byte[] _ring = [];
 
     /// <summary>Creates an empty tail; <see cref="LastOutputTicks"/> starts at the current time.</summary>
-    public OutputTail(int capacity, TimeProvider timeProvider)
+    /// <param name="capacity">The most bytes kept.</param>
+    /// <param name="timeProvider">The clock for <see cref="LastOutputTicks"/>.</param>
+    /// <param name="mirror">Receives every chunk as it is appended (the run shim's output file), or null.</param>
+    public OutputTail(int capacity, TimeProvider timeProvider, OutputMirror? mirror = null)
     {
+        _mirror = mirror;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         ArgumentNullException.ThrowIfNull(timeProvider);
         _capacity = capacity;
@@ -73,6 +78,25 @@ internal sealed class OutputTail
             chunk[..first].CopyTo(_ring.AsSpan(position));
             chunk[first..].CopyTo(_ring);
             _total += chunk.Length;
+            _mirror?.Invoke(chunk);
+        }
+    }
+
+    /// <summary>The kept output as bytes, oldest first.</summary>
+    public byte[] ToArray()
+    {
+        lock (_lock)
+        {
+            if (_total <= _capacity)
+            {
+                return _ring.AsSpan(0, (int)_total).ToArray();
+            }
+
+            var position = (int)(_total % _capacity);
+            var bytes = new byte[_capacity];
+            _ring.AsSpan(position).CopyTo(bytes);
+            _ring.AsSpan(0, position).CopyTo(bytes.AsSpan(_capacity - position));
+            return bytes;
         }
     }
 
@@ -121,3 +145,6 @@ internal sealed class OutputTail
         return Encoding.UTF8.GetString(bytes, skip, bytes.Length - skip);
     }
 }
+
+/// <summary>Receives a chunk of output as an <see cref="OutputTail"/> appends it (under the tail's lock, in order).</summary>
+internal delegate void OutputMirror(ReadOnlySpan<byte> chunk);

@@ -19,6 +19,9 @@ namespace Vigil.Supervision;
 /// </remarks>
 internal static unsafe class ProcessSpawner
 {
+    /// <summary>The descriptor number a run supervisor finds its lock on.</summary>
+    public const int SupervisorLockFd = 3;
+
     /// <summary>Starts <paramref name="path"/>; returns 0 and the pid and output pipe, or the errno of the failure.</summary>
     /// <param name="path">The program; a relative path with a slash is resolved in <paramref name="cwd"/>.</param>
     /// <param name="argv">The arguments, the program name first.</param>
@@ -85,6 +88,73 @@ internal static unsafe class ProcessSpawner
         {
             // The parent keeps only the read end: the pipe reports end-of-file once every writer is gone.
             _ = Libc.close(fds[1]);
+            _ = Libc.posix_spawn_file_actions_destroy(actions);
+            _ = Libc.posix_spawnattr_destroy(attributes);
+            NativeMemory.Free(actions);
+            NativeMemory.Free(attributes);
+            NativeMemory.Free(allSignals);
+            NativeMemory.Free(noSignals);
+            FreeNativeArray(nativeArgv, argv.Count);
+            FreeNativeArray(nativeEnvironment, environment.Count);
+        }
+    }
+
+    /// <summary>
+    /// Starts a run supervisor (the shim): a new session, stdin and stdout on <c>/dev/null</c>,
+    /// stderr appended to <paramref name="logPath"/>, and <paramref name="inheritedFd"/> (close-on-exec
+    /// in this process) passed on as descriptor 3. Returns 0 and the pid, or the errno of the failure.
+    /// </summary>
+    /// <remarks>
+    /// Descriptor 3 carries the run's lock: the shim holds the same open file description, so the lock
+    /// stays held exactly as long as the shim lives, with no window between its start and its lock.
+    /// </remarks>
+    public static int SpawnSupervisor(
+        string path,
+        IReadOnlyList<string> argv,
+        IReadOnlyList<string> environment,
+        int inheritedFd,
+        string logPath,
+        out int pid)
+    {
+        pid = 0;
+        var actions = NativeMemory.AllocZeroed(Libc.OpaqueSize);
+        var attributes = NativeMemory.AllocZeroed(Libc.OpaqueSize);
+        var allSignals = NativeMemory.AllocZeroed(Libc.OpaqueSize);
+        var noSignals = NativeMemory.AllocZeroed(Libc.OpaqueSize);
+        var nativeArgv = ToNativeArray(argv);
+        var nativeEnvironment = ToNativeArray(environment);
+        try
+        {
+            var error = Check(Libc.posix_spawn_file_actions_init(actions))
+                ?? Check(Libc.posix_spawnattr_init(attributes))
+                ?? Check(Libc.sigfillset(allSignals))
+                ?? Check(Libc.sigemptyset(noSignals))
+                ?? Check(Libc.posix_spawn_file_actions_addopen(actions, 0, "/dev/null", Libc.ORdOnly, 0))
+                ?? Check(Libc.posix_spawn_file_actions_addopen(actions, 1, "/dev/null", Libc.OWrOnly, 0))
+                ?? Check(Libc.posix_spawn_file_actions_addopen(actions, 2, logPath, Libc.OWrOnly | Libc.OCreat | Libc.OAppend, 0x180))
+                ?? Check(Libc.posix_spawn_file_actions_adddup2(actions, inheritedFd, SupervisorLockFd));
+            error ??= Check(Libc.posix_spawnattr_setsigdefault(attributes, allSignals))
+                ?? Check(Libc.posix_spawnattr_setsigmask(attributes, noSignals))
+                ?? Check(Libc.posix_spawnattr_setflags(
+                    attributes,
+                    Libc.PosixSpawnSetSid | Libc.PosixSpawnSetSigDef | Libc.PosixSpawnSetSigMask));
+            if (error is not null)
+            {
+                return error.Value;
+            }
+
+            int childPid;
+            var result = Libc.posix_spawn(&childPid, path, actions, attributes, nativeArgv, nativeEnvironment);
+            if (result != 0)
+            {
+                return result;
+            }
+
+            pid = childPid;
+            return 0;
+        }
+        finally
+        {
             _ = Libc.posix_spawn_file_actions_destroy(actions);
             _ = Libc.posix_spawnattr_destroy(attributes);
             NativeMemory.Free(actions);

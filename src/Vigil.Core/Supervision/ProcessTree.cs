@@ -27,6 +27,7 @@ internal sealed unsafe class ProcessTree
     private readonly ulong _leaderStart;
     private readonly Dictionary<int, ulong> _seen = [];
     private readonly Lock _lock = new();
+    private readonly bool _foreign;
     private bool _leaderReaped;
 
     /// <summary>Tracks the tree of <paramref name="leader"/>, a child just started in its own session.</summary>
@@ -37,8 +38,30 @@ internal sealed unsafe class ProcessTree
         _seen[leader] = _leaderStart;
     }
 
+    private ProcessTree(int leader, ulong leaderStart)
+    {
+        _leader = leader;
+        _leaderStart = leaderStart;
+        _seen[leader] = leaderStart;
+        _foreign = true;
+    }
+
+    /// <summary>
+    /// Tracks the tree of a session leader that is not this process's child (a command run by a run
+    /// supervisor), identified by its pid and start time as the supervisor recorded them.
+    /// </summary>
+    /// <remarks>
+    /// Another process reaps the leader, so this one cannot know when its pid, and so its group id,
+    /// is free for reuse: the group is never signalled as a whole, each member is signalled by pid
+    /// (members are still found by group, session and parent links, each checked by start time).
+    /// </remarks>
+    public static ProcessTree Adopt(int leader, ulong leaderStart) => new(leader, leaderStart);
+
     /// <summary>The child's pid, process group id and session id.</summary>
     public int Leader => _leader;
+
+    /// <summary>The leader's start time (clock ticks since boot), as read when the tree was created.</summary>
+    public ulong LeaderStart => _leaderStart;
 
     /// <summary>Blocks until the child exits, reaps it and returns its wait status (null if another waiter reaped it).</summary>
     public int? WaitForLeader()
@@ -169,7 +192,7 @@ internal sealed unsafe class ProcessTree
     /// <summary>Signals the group (while its id is certainly ours) and each member the group signal does not reach.</summary>
     private void Send(List<ProcStat> members, int signal)
     {
-        var groupSignalled = !_leaderReaped && Libc.kill(-_leader, signal) == 0;
+        var groupSignalled = !_foreign && !_leaderReaped && Libc.kill(-_leader, signal) == 0;
         foreach (var member in members)
         {
             if (!groupSignalled || member.GroupId != _leader)

@@ -45,6 +45,9 @@ internal sealed class RunningCommand : IRunningAction
     /// <summary>The child's pid, which is also its process group id and session id.</summary>
     public int ProcessId => _tree.Leader;
 
+    /// <summary>The child's start time in clock ticks since boot (with its pid, its identity).</summary>
+    public ulong ProcessStartTime => _tree.LeaderStart;
+
     /// <inheritdoc />
     public Task<ActionResult> Completion => _completion.Task;
 

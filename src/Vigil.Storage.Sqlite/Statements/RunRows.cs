@@ -9,7 +9,8 @@ internal static class RunRows
 {
     public const string Columns =
         "id, job, slot, attempt, state, reason, \"trigger\", created_at, not_before, started_at, finished_at, deadline, " +
-        "exit_code, session, node, incarnation_id, resumed, draining, result_status, summary, tokens_in, tokens_out";
+        "exit_code, session, node, incarnation_id, resumed, draining, result_status, summary, tokens_in, tokens_out, " +
+        "adopted_by, adopted_at";
 
     public static RunRecord Read(SqliteDataReader reader) => new()
     {
@@ -35,6 +36,8 @@ internal static class RunRows
         Summary = reader.GetNullableString(19),
         TokensIn = reader.GetNullableInt64(20),
         TokensOut = reader.GetNullableInt64(21),
+        AdoptedBy = reader.GetNullableInt64(22),
+        AdoptedAt = reader.GetNullableInstant(23),
     };
 
     public static List<RunRecord> ReadAll(SqliteCommand command)

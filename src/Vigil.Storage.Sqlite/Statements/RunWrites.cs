@@ -190,6 +190,27 @@ internal static class RunWrites
             .Execute();
     }
 
+    /// <remarks>
+    /// Fenced both ways: the run must still be running under the incarnation it is taken from, and
+    /// the adopter must hold a valid lease. Start and deadline stay: a timeout counts from the
+    /// original start.
+    /// </remarks>
+    public static bool Adopt(SqlSession s, long runId, long fromIncarnationId, Incarnation owner, DateTimeOffset now) =>
+        s.Command("""
+            UPDATE runs
+            SET incarnation_id = $id, lease_epoch = $epoch, node = (SELECT node FROM incarnations WHERE id = $id),
+                draining = 0, adopted_by = $id, adopted_at = $now
+            WHERE id = $run AND state = 'running' AND incarnation_id = $from
+              AND EXISTS (SELECT 1 FROM incarnations
+                          WHERE id = $id AND epoch = $epoch AND stopped_at IS NULL AND lease_expires_at > $now)
+            """)
+            .Bind("$run", runId)
+            .Bind("$from", fromIncarnationId)
+            .Bind("$id", owner.Id)
+            .Bind("$epoch", owner.Epoch)
+            .Bind("$now", now)
+            .ExecuteNonQuery() == 1;
+
     public static bool ResolvePending(SqlSession s, long runId, RunState state, string reason, DateTimeOffset now) =>
         s.Prepared("""
             UPDATE runs SET state = $state, reason = $reason, finished_at = $now

@@ -13,6 +13,7 @@ public sealed class DaemonRunFixture : IAsyncLifetime
         data_dir: ./data
         timezone: UTC
         drain_timeout: 10s
+        on_stop: drain    # the verbs below expect every run finished once the daemon stopped
         jobs:
           boom:
             every: 1s

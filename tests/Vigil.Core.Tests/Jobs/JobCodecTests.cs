@@ -47,6 +47,7 @@ public class JobCodecTests
                 {
                     IdleTimeout = TimeSpan.FromMinutes(5),
                     OnInterrupt = InterruptPolicy.Record,
+                    OnStop = StopPolicy.Drain,
                     Retry = new RetryPolicy { MaxAttempts = 5, On = [Vigil.Ledger.RunState.Interrupted, Vigil.Ledger.RunState.Failed] },
                     Overlap = OverlapPolicy.Queue,
                     CatchUp = CatchUpPolicy.All,
@@ -75,6 +76,16 @@ public class JobCodecTests
 
             Assert.Equal(json, JobCodec.Serialize(JobCodec.Deserialize(json)));
         }
+    }
+
+    [Fact]
+    public void Deserialize_DefinitionStoredBeforeOnStopExisted_Detaches()
+    {
+        var job = new JobDefinition { Name = "a", Schedule = "@daily", TimeZone = "UTC", Action = new CommandAction { Argv = ["true"] }, Policies = JobPolicies.Default with { OnStop = StopPolicy.Drain } };
+        var old = JobCodec.Serialize(job).Replace(",\"on_stop\":\"drain\"", string.Empty, StringComparison.Ordinal);
+
+        Assert.DoesNotContain("on_stop", old, StringComparison.Ordinal);
+        Assert.Equal(StopPolicy.Detach, JobCodec.Deserialize(old).Policies.OnStop);
     }
 
     [Theory]

@@ -107,4 +107,32 @@ public sealed class CommandRunnerKillTests : IDisposable
         Assert.Equal("killed by signal 9", result.Reason);
         Assert.DoesNotContain(ProcStat.ReadAll(), p => p.SessionId == action.ProcessId && !p.IsGone);
     }
+
+    [Fact]
+    public async Task AdoptedTree_TerminateThenKillAll_ReachEveryMemberByPidAndStartTime()
+    {
+        // The run supervisor's view: a tree this process did not start (ProcessTree.Adopt), signalled
+        // member by member. TERM ends the shell waiting on its sleep; a TERM-proof grandchild needs the kill.
+        await File.WriteAllTextAsync(_temp.File("main.sh"), """
+            sh -c 'trap "" TERM; echo "$$" > "$READY"; exec sleep 600' &
+            sleep 600
+            echo end
+            """);
+        var ready = _temp.File("ready");
+        TestRuns.MakeFifo(ready);
+        var runner = new CommandRunner(TimeProvider.System, TestRuns.Environment());
+        var command = new CommandAction { Argv = ["sh", "./main.sh"], Cwd = _temp.Path, Env = new Dictionary<string, string> { ["READY"] = ready } };
+        using var action = (RunningCommand)runner.Start(command, TestRuns.Context(_temp.Path));
+        await using var cleanup = KillOnExit(action);
+        var grandchild = TestRuns.Stat(int.Parse((await TestRuns.ReadFifo(ready)).Trim(), CultureInfo.InvariantCulture));
+        var adopted = ProcessTree.Adopt(action.ProcessId, action.ProcessStartTime);
+
+        adopted.Terminate();
+        var result = await action.Completion.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal("killed by signal 15", result.Reason);
+        Assert.True(TestRuns.IsRunning(grandchild.Pid, grandchild.StartTime), "the TERM-proof grandchild died on SIGTERM");
+        Assert.True(adopted.KillAll());
+        Assert.False(TestRuns.IsRunning(grandchild.Pid, grandchild.StartTime));
+    }
 }
