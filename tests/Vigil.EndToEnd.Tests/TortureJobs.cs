@@ -31,24 +31,24 @@ internal static class TortureJobs
         """;
 
     /// <summary>
-    /// 24 jobs every 2 s or 3 s crossing on_interrupt (retry, record) with overlap (skip, allow),
-    /// three of each kind, and 4 jobs every 5 s, long enough between slots for retries to start.
+    /// 20 jobs every 2 s crossing on_interrupt (retry, record) with overlap (skip, allow), five of
+    /// each kind, and 4 jobs every 5 s, long enough between slots for retries to start.
     /// </summary>
     /// <remarks>
     /// Every command run starts a run supervisor (a <c>vigil shim</c> process, about 0.1 s of CPU):
-    /// the periods keep the load at about ten runs a second, which a two-core machine sustains
+    /// the periods keep the load at about eleven runs a second, which a two-core machine sustains
     /// while the daemon plans on time.
     /// </remarks>
     public static IReadOnlyList<TortureJob> Create()
     {
         var jobs = new List<TortureJob>();
-        foreach (var seconds in new[] { 2, 3 })
+        foreach (var seconds in new[] { 2 })
         {
             foreach (var record in new[] { false, true })
             {
                 foreach (var overlap in new[] { "skip", "allow" })
                 {
-                    for (var copy = 0; copy < 3; copy++)
+                    for (var copy = 0; copy < 5; copy++)
                     {
                         jobs.Add(new TortureJob($"j{jobs.Count:00}-{seconds}s-{(record ? "record" : "retry")}-{overlap}", TimeSpan.FromSeconds(seconds), record, overlap));
                     }
