@@ -21,7 +21,10 @@ public sealed record WebhookAlertSink : AlertSink
     public string? ChatId { get; init; }
 
     /// <summary>Extra request headers (<c>headers:</c>); values may hold <c>${VAR}</c> and are never logged.</summary>
-    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = NoHeaders;
+
+    /// <summary>The shared empty header map (so that sinks without headers compare equal).</summary>
+    internal static IReadOnlyDictionary<string, string> NoHeaders { get; } = new Dictionary<string, string>();
 }
 
 /// <summary>Runs a program for each incident notice (argv, no shell).</summary>

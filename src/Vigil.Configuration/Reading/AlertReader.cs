@@ -109,7 +109,7 @@ internal static class AlertReader
         }
 
         return Templates.TryHttpUrl(kind.Value, "alerts.webhook", r, out var url)
-            ? new WebhookAlertSink { Url = url!, Format = sinkFormat, ChatId = chat, Headers = headerValues }
+            ? new WebhookAlertSink { Url = url!, Format = sinkFormat, ChatId = chat, Headers = headerValues.Count == 0 ? WebhookAlertSink.NoHeaders : headerValues }
             : null;
     }
 
