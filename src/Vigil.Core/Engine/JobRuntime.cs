@@ -9,7 +9,7 @@ namespace Vigil.Engine;
 /// The stored definition text is not kept: with a million jobs it alone would take a gigabyte. A
 /// fingerprint of it (its length and a 64-bit hash) is enough to tell whether a reload changed it.
 /// </remarks>
-internal sealed class JobRuntime(StoredJob stored, JobDefinition definition, Schedule schedule)
+internal sealed class JobRuntime(StoredJob stored, JobDefinition definition, Schedule schedule) : Incidents.IMonitoredJob
 {
     private readonly string _rowName = stored.Name;
     private readonly JobSource _source = stored.Source;

@@ -63,7 +63,7 @@ internal sealed partial class IncidentMonitor
     {
         var jobs = _jobs;
         var found = new Dictionary<string, string>(StringComparer.Ordinal);
-        var active = jobs.Values.Where(j => j.Active).ToList();
+        var active = jobs.Values.Where(j => j.IsActive).ToList();
         if (active.Count == 0)
         {
             return found;
@@ -73,24 +73,24 @@ internal sealed partial class IncidentMonitor
         foreach (var job in active)
         {
             var cursor = lastSlots.TryGetValue(job.Name, out var last) ? last : job.CreatedAt;
-            if (job.Schedule.GetNextOccurrence(cursor) is { } next && next + job.PastDueAfter <= now)
+            if (job.Schedule.GetNextOccurrence(cursor) is { } next && next + job.PastDueAfter() <= now)
             {
-                found[job.Name] = Invariant($"slot {Iso.Format(next)} has no run {Duration.Format(Whole(now - next))} after it was due (past due after {Duration.Format(job.PastDueAfter)})");
+                found[job.Name] = Invariant($"slot {Iso.Format(next)} has no run {Duration.Format(Whole(now - next))} after it was due (past due after {Duration.Format(job.PastDueAfter())})");
             }
         }
 
         var pending = await _store.ListPendingAsync(now, PendingScan, cancellationToken).ConfigureAwait(false);
         foreach (var run in pending)
         {
-            if (run.Trigger == RunTrigger.Manual || found.ContainsKey(run.Job) || !jobs.TryGetValue(run.Job, out var job) || !job.Active)
+            if (run.Trigger == RunTrigger.Manual || found.ContainsKey(run.Job) || !jobs.TryGetValue(run.Job, out var job) || !job.IsActive)
             {
                 continue;
             }
 
             var due = run.NotBefore is { } notBefore && notBefore > run.Slot ? notBefore : run.Slot;
-            if (due + job.PastDueAfter <= now)
+            if (due + job.PastDueAfter() <= now)
             {
-                found[run.Job] = Invariant($"slot {Iso.Format(run.Slot)} (run {run.Id}) is still pending {Duration.Format(Whole(now - due))} after it was due (past due after {Duration.Format(job.PastDueAfter)})");
+                found[run.Job] = Invariant($"slot {Iso.Format(run.Slot)} (run {run.Id}) is still pending {Duration.Format(Whole(now - due))} after it was due (past due after {Duration.Format(job.PastDueAfter())})");
             }
         }
 
@@ -101,7 +101,7 @@ internal sealed partial class IncidentMonitor
     private async Task<Dictionary<string, string>> FindSilentAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var found = new Dictionary<string, string>(StringComparer.Ordinal);
-        var watched = _jobs.Values.Where(j => j.Active && j.Policies.Expect.MaxSilence is not null).ToList();
+        var watched = _jobs.Values.Where(j => j.IsActive && j.Policies.Expect.MaxSilence is not null).ToList();
         if (watched.Count == 0)
         {
             return found;

@@ -27,7 +27,7 @@ internal sealed partial class IncidentMonitor
     private readonly string _node;
     private readonly Action _noticesQueued;
     private readonly WakeSignal _wake = new();
-    private volatile IReadOnlyDictionary<string, MonitoredJob> _jobs = new Dictionary<string, MonitoredJob>(StringComparer.Ordinal);
+    private volatile IReadOnlyDictionary<string, IMonitoredJob> _jobs = new Dictionary<string, IMonitoredJob>(StringComparer.Ordinal);
     private Incarnation? _incarnation;
     private bool _crashLoopMayBeOpen;
     private bool _stallMayBeOpen = true;
@@ -49,7 +49,7 @@ internal sealed partial class IncidentMonitor
     public Func<string?> CurrentStall { get; set; } = () => null;
 
     /// <summary>Replaces the jobs the checks look at (the engine publishes them after each load).</summary>
-    public void Publish(IReadOnlyDictionary<string, MonitoredJob> jobs) => _jobs = jobs;
+    public void Publish(IReadOnlyDictionary<string, IMonitoredJob> jobs) => _jobs = jobs;
 
     /// <summary>Something may have ended: read the run events now.</summary>
     public void Notify() => _wake.Set();

@@ -32,7 +32,7 @@ public sealed class IncidentMonitorChecksTests : IAsyncLifetime, IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private void Publish(params MonitoredJob[] jobs) => _monitor.Publish(jobs.ToDictionary(j => j.Name, StringComparer.Ordinal));
+    private void Publish(params MonitoredJob[] jobs) => _monitor.Publish(jobs.ToDictionary(j => j.Name, j => (IMonitoredJob)j, StringComparer.Ordinal));
 
     private static MonitoredJob Hourly(string name, JobPolicies? policies = null, bool active = true) =>
         new(name, policies ?? JobPolicies.Default, Schedule.Parse("every 1h", TimeZoneInfo.Utc, T0), T0.AddMinutes(-1), active);
@@ -43,10 +43,10 @@ public sealed class IncidentMonitorChecksTests : IAsyncLifetime, IDisposable
     [Fact]
     public void PastDueAfter_IsTheLargerOfGraceAndTwoPeriods()
     {
-        Assert.Equal(TimeSpan.FromHours(2), Hourly("h").PastDueAfter);
-        Assert.Equal(TimeSpan.FromHours(3), Hourly("h", JobPolicies.Default with { Grace = TimeSpan.FromHours(3) }).PastDueAfter);
-        var daily = new MonitoredJob("d", JobPolicies.Default, Schedule.Parse("0 22 * * *", TimeZoneInfo.Utc), T0, Active: true);
-        Assert.Equal(TimeSpan.FromDays(2), daily.PastDueAfter);
+        Assert.Equal(TimeSpan.FromHours(2), Hourly("h").PastDueAfter());
+        Assert.Equal(TimeSpan.FromHours(3), Hourly("h", JobPolicies.Default with { Grace = TimeSpan.FromHours(3) }).PastDueAfter());
+        var daily = new MonitoredJob("d", JobPolicies.Default, Schedule.Parse("0 22 * * *", TimeZoneInfo.Utc), T0, IsActive: true);
+        Assert.Equal(TimeSpan.FromDays(2), daily.PastDueAfter());
     }
 
     [Fact]
