@@ -89,14 +89,12 @@ internal static class IncidentSql
 
         var opened = new List<long>();
         var resolved = new List<long>();
+        var unresolved = batch.Changes.Count == 0 ? [] : ReadUnresolved(s);
         foreach (var change in batch.Changes)
         {
             var job = change.Job ?? string.Empty;
             var kind = change.Kind.Name();
-            var current = s.Command("SELECT id FROM incidents WHERE job = $job AND kind = $kind AND state <> 'resolved'")
-                .Bind("$job", job)
-                .Bind("$kind", kind)
-                .ExecuteScalar() as long?;
+            long? current = unresolved.TryGetValue((job, kind), out var open) ? open : null;
             switch (change)
             {
                 case IncidentOccurrence occurrence when current is { } id:
@@ -131,6 +129,7 @@ internal static class IncidentSql
                         .ExecuteScalar()!;
                     EnqueueNotice(s, newId, AlertEvent.Opened, now);
                     opened.Add(newId);
+                    unresolved[(job, kind)] = newId;
                     break;
                 case IncidentResolution resolution when current is { } id:
                     s.Command("""
@@ -143,6 +142,7 @@ internal static class IncidentSql
                         .ExecuteNonQuery();
                     EnqueueNotice(s, id, AlertEvent.Resolved, now);
                     resolved.Add(id);
+                    unresolved.Remove((job, kind));
                     break;
                 default:
                     // A resolution with nothing open: the job was healthy already.
@@ -161,6 +161,22 @@ internal static class IncidentSql
             Opened = [.. opened.Select(id => Get(s, id)!)],
             Resolved = [.. resolved.Select(id => Get(s, id)!)],
         };
+    }
+
+    /// <summary>
+    /// Every unresolved incident's id by (job, kind), read once per batch: few are unresolved at any
+    /// time, while a batch carries a resolution per kind for every success it saw.
+    /// </summary>
+    private static Dictionary<(string Job, string Kind), long> ReadUnresolved(SqlSession s)
+    {
+        var found = new Dictionary<(string, string), long>();
+        using var reader = s.Command("SELECT id, job, kind FROM incidents WHERE state <> 'resolved'").ExecuteReader();
+        while (reader.Read())
+        {
+            found[(reader.GetString(1), reader.GetString(2))] = reader.GetInt64(0);
+        }
+
+        return found;
     }
 
     public static IncidentRecord? Get(SqlSession s, long id)
