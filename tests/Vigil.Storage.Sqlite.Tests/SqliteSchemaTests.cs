@@ -27,7 +27,7 @@ public sealed class SqliteSchemaTests : IDisposable
             Assert.Equal(File.ReadAllText(file), migration.Sql);
         }
 
-        Assert.Equal(Enumerable.Range(1, files.Count), Migration.Shipped.Select(m => m.Version));
+        Assert.Equal(files.Select(f => int.Parse(Path.GetFileName(f)[..4], System.Globalization.CultureInfo.InvariantCulture)), Migration.Shipped.Select(m => m.Version));
     }
 
     [Fact]
@@ -61,16 +61,24 @@ public sealed class SqliteSchemaTests : IDisposable
 
         Assert.Equal(
             [
+                "index:ix_alert_outbox_due",
                 "index:ix_incarnations_node_started",
                 "index:ix_runs_pending_due",
                 "index:ix_runs_pending_order",
                 "index:ix_runs_running_owner",
+                "index:ux_incidents_open",
                 "index:ux_runs_running_session",
+                "table:alert_outbox",
                 "table:incarnations",
+                "table:incidents",
+                "table:job_health",
                 "table:jobs",
+                "table:run_events",
                 "table:run_output",
                 "table:runs",
                 "table:schema_version",
+                "trigger:tr_runs_terminal_insert",
+                "trigger:tr_runs_terminal_update",
             ],
             objects);
     }

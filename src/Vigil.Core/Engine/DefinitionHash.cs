@@ -14,6 +14,9 @@ internal static class DefinitionHash
     private const ulong Seed = 0x9E3779B97F4A7C15;
     private const ulong Multiplier = 0xBF58476D1CE4E5B9;
 
+    /// <summary>The hash of <paramref name="text"/>'s UTF-8 bytes (the same as <see cref="Of(ReadOnlySpan{byte})"/> of them).</summary>
+    public static ulong Of(string text) => Of(System.Text.Encoding.UTF8.GetBytes(text));
+
     /// <summary>The hash of a definition's UTF-8 text, as the store keeps it.</summary>
     public static ulong Of(ReadOnlySpan<byte> utf8)
     {

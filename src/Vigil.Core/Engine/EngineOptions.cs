@@ -1,3 +1,6 @@
+using Vigil.Alerts;
+using Vigil.Incidents;
+
 namespace Vigil.Engine;
 
 /// <summary>How the engine runs: its node identity and global limits.</summary>
@@ -28,6 +31,12 @@ public sealed record EngineOptions
     /// null, commands are this process's children and a stop always drains them.
     /// </summary>
     public IReadOnlyList<string>? ShimCommand { get; init; }
+
+    /// <summary>The incident monitor, the stall watchdog and alert delivery.</summary>
+    public IncidentOptions Incidents { get; init; } = new();
+
+    /// <summary>Where incident notices go besides the log (which always gets them).</summary>
+    public IReadOnlyList<IAlertSink> AlertSinks { get; init; } = [];
 
     /// <summary>This process's id (recorded with the incarnation).</summary>
     public int ProcessId { get; init; } = Environment.ProcessId;

@@ -9,7 +9,7 @@ namespace Vigil.Engine;
 /// The stored definition text is not kept: with a million jobs it alone would take a gigabyte. A
 /// fingerprint of it (its length and a 64-bit hash) is enough to tell whether a reload changed it.
 /// </remarks>
-internal sealed class JobRuntime(JobRow stored, JobDefinition definition, Schedule schedule)
+internal sealed class JobRuntime(JobRow stored, JobDefinition definition, Schedule schedule) : Incidents.IMonitoredJob
 {
     private readonly string _rowName = stored.Name;
     private readonly JobSource _source = stored.Source;
@@ -25,6 +25,9 @@ internal sealed class JobRuntime(JobRow stored, JobDefinition definition, Schedu
     public string Name => Definition.Name;
 
     public JobPolicies Policies => Definition.Policies;
+
+    /// <summary>The job's creation (slots before it are never materialized).</summary>
+    public DateTimeOffset CreatedAt => _createdAt;
 
     /// <summary>Paused by the operator.</summary>
     public bool Paused { get; } = stored.Paused;

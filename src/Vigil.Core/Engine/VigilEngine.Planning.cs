@@ -73,6 +73,14 @@ public sealed partial class VigilEngine
             }
         }
 
+        // A copy of the map (the planner keeps changing its own), sharing the job objects.
+        var published = new Dictionary<string, Incidents.IMonitoredJob>(_jobs.Count, StringComparer.Ordinal);
+        foreach (var (name, job) in _jobs)
+        {
+            published[name] = job;
+        }
+
+        _monitor.Publish(published);
         if (_logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information))
         {
             Log.JobsLoaded(_logger, _jobs.Count, _jobs.Values.Count(j => j.IsActive));
