@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Vigil.Operations.Json;
 using Vigil.Cli.Operating;
+using Vigil.Operations;
 using Vigil.Cli.Output;
 using Vigil.Ledger;
 
@@ -24,12 +26,12 @@ internal sealed class JobsListCommand : Command
 
     private async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
-        await using var ledger = await OperatorLedger.OpenAsync(parseResult, _context, cancellationToken);
+        await using var ledger = await CliLedger.OpenAsync(parseResult, _context, cancellationToken);
         var jobs = await JobCatalog.ListAsync(ledger, cancellationToken);
         var output = _context.Out;
         if (parseResult.GetValue(_json))
         {
-            output.WriteLine(CliJson.Write(writer =>
+            output.WriteLine(JsonText.Write(writer =>
             {
                 writer.WriteStartArray();
                 foreach (var job in jobs)

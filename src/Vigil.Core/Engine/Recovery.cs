@@ -59,6 +59,11 @@ internal static class Recovery
         }
 
         var applied = items.Count == 0 ? 0 : await store.InterruptAsync(items, now, cancellationToken).ConfigureAwait(false);
+        foreach (var run in running.Where(r => r.IncarnationId is { } owner && owner != current.Id))
+        {
+            Telemetry.VigilMetrics.RunEnded(run.Job, RunState.Interrupted);
+        }
+
         Log.RecoveryDone(logger, applied, retried, stopwatch.ElapsedMilliseconds);
         return new RecoveryReport(applied, retried, stopwatch.Elapsed);
     }

@@ -206,6 +206,7 @@ internal sealed class Supervisor(
                     now,
                     CancellationToken.None).ConfigureAwait(false);
                 reason = decision.Reason;
+                Telemetry.VigilMetrics.RunEnded(run.Job, state, now - active.StartedAt);
             }
             else
             {
@@ -229,6 +230,7 @@ internal sealed class Supervisor(
                     RetryNotBefore = retry is { Retry: true } r ? r.At : null,
                 };
                 await store.FinishAsync(run.Id, owner, outcome, now, CancellationToken.None).ConfigureAwait(false);
+                Telemetry.VigilMetrics.RunEnded(run.Job, state, now - active.StartedAt);
             }
         }
 #pragma warning disable CA1031 // The run stays running in the ledger; recovery will find it.

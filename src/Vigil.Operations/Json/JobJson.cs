@@ -1,8 +1,7 @@
 using System.Text.Json;
-using Vigil.Cli.Operating;
 using Vigil.Jobs;
 
-namespace Vigil.Cli.Output;
+namespace Vigil.Operations.Json;
 
 /// <summary>
 /// A job as JSON. The contract's names come first (<c>name</c>, <c>schedule</c>, <c>timezone</c>,
@@ -55,6 +54,35 @@ internal static class JobJson
     {
         writer.WriteStartObject();
         WriteFields(writer, job);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// One job with its definition (policies merged), its next slots and its latest runs: what
+    /// <c>vigil jobs show --json</c> prints and <c>GET /api/jobs/NAME</c> answers.
+    /// </summary>
+    public static void WriteDetail(Utf8JsonWriter writer, JobView job, IEnumerable<DateTimeOffset> nextSlots, IEnumerable<Ledger.RunRecord> runs)
+    {
+        writer.WriteStartObject();
+        WriteFields(writer, job);
+        writer.WritePropertyName("definition");
+        if (job.Definition is { } definition)
+        {
+            System.Text.Json.Nodes.JsonNode.Parse(JobCodec.Serialize(definition))!.WriteTo(writer);
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
+
+        writer.WriteStartArray("next_slots");
+        foreach (var slot in nextSlots)
+        {
+            writer.WriteStringValue(Scheduling.Iso.Format(slot));
+        }
+
+        writer.WriteEndArray();
+        RunJson.WriteArray(writer, "runs", runs);
         writer.WriteEndObject();
     }
 }
