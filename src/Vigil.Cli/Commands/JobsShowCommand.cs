@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Vigil.Operations.Json;
 using Vigil.Cli.Operating;
 using Vigil.Operations;
