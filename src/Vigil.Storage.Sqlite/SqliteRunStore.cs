@@ -15,7 +15,7 @@ namespace Vigil.Storage.Sqlite;
 /// when its task completes, and the "running" mark is committed before the caller starts an action (G4).</para>
 /// <para>"Now" is the caller's clock: with one node there is no other clock to disagree with.</para>
 /// </remarks>
-public sealed class SqliteRunStore : IRunStore
+public sealed partial class SqliteRunStore : IRunStore
 {
     private readonly SqliteStoreOptions _options;
     private readonly WriteQueue _writes;

@@ -27,7 +27,7 @@ public sealed class SqliteSchemaTests : IDisposable
             Assert.Equal(File.ReadAllText(file), migration.Sql);
         }
 
-        Assert.Equal(Enumerable.Range(1, files.Count), Migration.Shipped.Select(m => m.Version));
+        Assert.Equal(files.Select(f => int.Parse(Path.GetFileName(f)[..4], System.Globalization.CultureInfo.InvariantCulture)), Migration.Shipped.Select(m => m.Version));
     }
 
     [Fact]
@@ -61,16 +61,24 @@ public sealed class SqliteSchemaTests : IDisposable
 
         Assert.Equal(
             [
+                "index:ix_alert_outbox_due",
                 "index:ix_incarnations_node_started",
                 "index:ix_runs_pending_due",
                 "index:ix_runs_pending_order",
                 "index:ix_runs_running_owner",
+                "index:ux_incidents_open",
                 "index:ux_runs_running_session",
+                "table:alert_outbox",
                 "table:incarnations",
+                "table:incidents",
+                "table:job_health",
                 "table:jobs",
+                "table:run_events",
                 "table:run_output",
                 "table:runs",
                 "table:schema_version",
+                "trigger:tr_runs_terminal_insert",
+                "trigger:tr_runs_terminal_update",
             ],
             objects);
     }
@@ -102,6 +110,24 @@ public sealed class SqliteSchemaTests : IDisposable
         var versions = await store.ReadAsync(s => ReadVersions(s), CancellationToken.None);
         Assert.Equal(Migration.Latest + 1, versions[^1].Version);
         Assert.Equal(0L, await store.ReadAsync(s => s.Scalar<long>("SELECT COUNT(*) FROM extra"), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task MigrateAsync_LowerVersionShippedAfterAHigherOne_IsStillApplied()
+    {
+        // Migrations developed side by side: a ledger got version 4 from a build without 3; the
+        // build that ships 3 must apply it, not skip it because 4 is already recorded.
+        var three = Migration.Shipped.FirstOrDefault(m => m.Version == 3) ?? new Migration(3, "0003_side_by_side.sql", "CREATE TABLE side_by_side (x INTEGER);");
+        var withoutThree = Migration.Shipped.Where(m => m.Version != 3).ToList();
+        await using var store = new SqliteRunStore(Options);
+        await store.MigrateAsync(withoutThree, CancellationToken.None);
+        Assert.DoesNotContain(3, (await store.ReadAsync(s => ReadVersions(s), CancellationToken.None)).Select(v => v.Version));
+
+        await store.MigrateAsync([.. withoutThree.Append(three).OrderBy(m => m.Version)], CancellationToken.None);
+
+        var versions = (await store.ReadAsync(s => ReadVersions(s), CancellationToken.None)).Select(v => v.Version).Order();
+        Assert.Equal(withoutThree.Append(three).Select(m => m.Version).Order(), versions);
+        Assert.Equal(1L, await store.ReadAsync(s => s.Scalar<long>("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'incidents'"), CancellationToken.None));
     }
 
     [Fact]

@@ -1,3 +1,6 @@
+using Vigil.Alerts;
+using Vigil.Incidents;
+
 namespace Vigil.Engine;
 
 /// <summary>How the engine runs: its node identity and global limits.</summary>
@@ -20,6 +23,12 @@ public sealed record EngineOptions
 
     /// <summary>The longest the loop sleeps without a reason to wake (a safety net for missed wake-ups; default 1m).</summary>
     public TimeSpan MaxSleep { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The incident monitor, the stall watchdog and alert delivery.</summary>
+    public IncidentOptions Incidents { get; init; } = new();
+
+    /// <summary>Where incident notices go besides the log (which always gets them).</summary>
+    public IReadOnlyList<IAlertSink> AlertSinks { get; init; } = [];
 
     /// <summary>This process's id (recorded with the incarnation).</summary>
     public int ProcessId { get; init; } = Environment.ProcessId;

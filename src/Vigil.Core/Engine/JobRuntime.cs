@@ -26,6 +26,9 @@ internal sealed class JobRuntime(StoredJob stored, JobDefinition definition, Sch
 
     public JobPolicies Policies => Definition.Policies;
 
+    /// <summary>The job's creation (slots before it are never materialized).</summary>
+    public DateTimeOffset CreatedAt => _createdAt;
+
     /// <summary>Paused by the operator.</summary>
     public bool Paused { get; } = stored.Paused;
 

@@ -73,6 +73,10 @@ public sealed partial class VigilEngine
             }
         }
 
+        _monitor.Publish(_jobs.Values.ToDictionary(
+            j => j.Name,
+            j => new Incidents.MonitoredJob(j.Name, j.Policies, j.Schedule, j.CreatedAt, j.IsActive),
+            StringComparer.Ordinal));
         if (_logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information))
         {
             Log.JobsLoaded(_logger, _jobs.Count, _jobs.Values.Count(j => j.IsActive));

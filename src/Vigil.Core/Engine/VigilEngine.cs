@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Vigil.Alerts;
+using Vigil.Incidents;
 using Vigil.Jobs;
 using Vigil.Ledger;
 using Vigil.Planning;
@@ -36,6 +38,10 @@ public sealed partial class VigilEngine : IAsyncDisposable
     private readonly TaskCompletionSource _interrupt = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _firstPass = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<SlotDecision> _decisions = [];
+    private readonly LoopHeartbeat _plannerBeat = new("planner");
+    private readonly IncidentMonitor _monitor;
+    private readonly AlertDispatcher _alerts;
+    private StallWatchdog? _watchdog;
     private volatile bool _reloadRequested;
     private Incarnation? _incarnation;
     private long _lastLoopTicks;
@@ -65,6 +71,8 @@ public sealed partial class VigilEngine : IAsyncDisposable
         _time = time;
         _logger = logger ?? NullLogger.Instance;
         _supervisor = new Supervisor(store, runners, options, time, _logger, Wake);
+        _alerts = new AlertDispatcher(store, [new LogSink(_logger), .. options.AlertSinks], options.Incidents, time, _logger);
+        _monitor = new IncidentMonitor(store, options.Incidents, time, _logger, options.Node, _alerts.Notify);
     }
 
     /// <summary>Completes when recovery is done and the loop is about to plan (systemd READY=1).</summary>
@@ -88,8 +96,21 @@ public sealed partial class VigilEngine : IAsyncDisposable
     /// <summary>The number of runs this node is supervising.</summary>
     public int RunningCount => _supervisor.Count;
 
+    /// <summary>The current stall in one line (a loop making no progress), or null while every loop is healthy.</summary>
+    public string? Stall => _watchdog?.Stall;
+
+    /// <summary>The watchdog, once the engine runs (tests drive its checks directly).</summary>
+    internal StallWatchdog? Watchdog => _watchdog;
+
+    /// <summary>The incident monitor (tests drive its checks directly).</summary>
+    internal IncidentMonitor Monitor => _monitor;
+
     /// <summary>Wakes the loop: something in the ledger may have changed (a manual run, a finished run).</summary>
-    public void Wake() => _wake.Set();
+    public void Wake()
+    {
+        _wake.Set();
+        _monitor.Notify();
+    }
 
     /// <summary>Wakes the loop and re-reads job definitions from the ledger (after a config reload or a CLI change).</summary>
     public void ReloadJobs()
@@ -115,6 +136,12 @@ public sealed partial class VigilEngine : IAsyncDisposable
 
         using var leaseCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var lease = RenewLeaseAsync(leaseCancel.Token);
+        using var backgroundCancel = new CancellationTokenSource();
+        _watchdog = new StallWatchdog([_plannerBeat, _monitor.Heartbeat], _options.Incidents, _time, _logger, OnStalled, OnStallEnded);
+        _monitor.CurrentStall = () => _watchdog.Stall;
+        var monitor = _monitor.RunAsync(_incarnation, backgroundCancel.Token);
+        var alerts = _alerts.RunAsync(backgroundCancel.Token);
+        _watchdog.Start();
         try
         {
             await LoopAsync(leaseCancel.Token).ConfigureAwait(false);
@@ -122,9 +149,17 @@ public sealed partial class VigilEngine : IAsyncDisposable
         finally
         {
             _firstPass.TrySetCanceled(CancellationToken.None);
+
+            // The planner stops on purpose; a drain is not a stall.
+            _plannerBeat.Sleeping(DateTimeOffset.MaxValue);
             await DrainAsync().ConfigureAwait(false);
             await leaseCancel.CancelAsync().ConfigureAwait(false);
             await lease.ConfigureAwait(false);
+            await backgroundCancel.CancelAsync().ConfigureAwait(false);
+            await monitor.ConfigureAwait(false);
+            await alerts.ConfigureAwait(false);
+            await FlushIncidentsAsync().ConfigureAwait(false);
+            _watchdog.Dispose();
         }
     }
 
@@ -148,6 +183,7 @@ public sealed partial class VigilEngine : IAsyncDisposable
 
                 var now = _time.GetUtcNow();
                 Interlocked.Exchange(ref _lastLoopTicks, now.UtcTicks);
+                _plannerBeat.Busy(now);
                 await PlanDueAsync(now, cancellationToken).ConfigureAwait(false);
                 await StartPendingAsync(now, cancellationToken).ConfigureAwait(false);
                 _firstPass.TrySetResult();
@@ -186,6 +222,10 @@ public sealed partial class VigilEngine : IAsyncDisposable
         {
             wakeAt = p;
         }
+
+        // A pass completed: the planner owes its next sign of life at wakeAt.
+        _plannerBeat.Sleeping(wakeAt);
+        _monitor.Notify();
 
         // Measured from a fresh reading: the query above took time, and sleeping "wakeAt - now" from
         // the earlier reading would wake that much after the slot.
@@ -228,6 +268,49 @@ public sealed partial class VigilEngine : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>
+    /// After the drain: turns the drain's own outcomes into incidents and makes one delivery
+    /// attempt, bounded, so a stop does not wait on a dead webhook (what is left is delivered after
+    /// the next start).
+    /// </summary>
+    private async Task FlushIncidentsAsync()
+    {
+        using var limit = new CancellationTokenSource(_options.Incidents.AlertTimeout, _time);
+        try
+        {
+            await _monitor.ProcessEventsAsync(limit.Token).ConfigureAwait(false);
+            await _alerts.DeliverDueAsync(limit.Token).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Stopping must finish; the outbox keeps what was not delivered.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            IncidentLog.MonitorFailed(_logger, "final incident pass", e);
+        }
+    }
+
+    private void OnStalled(string detail)
+    {
+        var report = _monitor.ReportAsync(
+            new IncidentOccurrence { Kind = IncidentKind.SchedulerStalled, Node = _options.Node, Detail = detail },
+            CancellationToken.None);
+
+        // On the watchdog's own thread: wait a little so that an exit (on_stall: exit) follows a
+        // recorded incident when the ledger can take it; a ledger that cannot is part of the stall.
+        try
+        {
+            report.Wait(TimeSpan.FromSeconds(5));
+        }
+#pragma warning disable CA1031 // The log line is already out; the incident is best effort here.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            IncidentLog.MonitorFailed(_logger, "stall report", e);
+        }
+    }
+
+    private void OnStallEnded(string detail) => _monitor.StallEnded();
 
     private sealed class LeaseLostException : Exception
     {

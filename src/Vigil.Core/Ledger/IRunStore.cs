@@ -15,7 +15,7 @@ namespace Vigil.Ledger;
 /// <para>Nothing a node needs to resume lives only in its memory: the planner's cursor is the last
 /// materialized slot, the supervisor's state is the set of running rows, sessions are held by rows.</para>
 /// </remarks>
-public interface IRunStore : IAsyncDisposable
+public partial interface IRunStore : IAsyncDisposable
 {
     /// <summary>Creates or upgrades the schema by applying the backend's versioned migrations.</summary>
     Task MigrateAsync(CancellationToken cancellationToken);

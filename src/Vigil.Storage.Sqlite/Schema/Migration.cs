@@ -8,7 +8,12 @@ internal sealed record Migration(int Version, string Name, string Sql)
 {
     private const string ResourcePrefix = "Vigil.Storage.Sqlite.Migrations.";
 
-    /// <summary>Every shipped migration, by version; versions run 1, 2, 3, ... without gaps.</summary>
+    /// <summary>Every shipped migration, by version; versions are unique and increasing.</summary>
+    /// <remarks>
+    /// Versions may have gaps: migrations developed side by side take their numbers in advance, and
+    /// a build may ship a later one before an earlier one. The migrator applies each version the
+    /// database has not recorded, so the earlier one is applied when it ships.
+    /// </remarks>
     public static IReadOnlyList<Migration> Shipped { get; } = LoadShipped();
 
     /// <summary>The schema version this build writes.</summary>
@@ -22,11 +27,11 @@ internal sealed record Migration(int Version, string Name, string Sql)
             .Select(n => Load(assembly, n))
             .OrderBy(m => m.Version)
             .ToList();
-        for (var i = 0; i < migrations.Count; i++)
+        for (var i = 1; i < migrations.Count; i++)
         {
-            if (migrations[i].Version != i + 1)
+            if (migrations[i].Version == migrations[i - 1].Version)
             {
-                throw new InvalidOperationException($"the shipped migrations must be numbered 1, 2, 3, ... without gaps; found {migrations[i].Name}");
+                throw new InvalidOperationException($"two shipped migrations have version {migrations[i].Version}: {migrations[i - 1].Name} and {migrations[i].Name}");
             }
         }
 

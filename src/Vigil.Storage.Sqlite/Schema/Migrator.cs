@@ -8,6 +8,11 @@ namespace Vigil.Storage.Sqlite.Schema;
 /// Applies the shipped migrations in order, each in its own transaction together with its
 /// <c>schema_version</c> row, so a crash mid-migration leaves the previous version intact.
 /// </summary>
+/// <remarks>
+/// A migration is applied when its version has no <c>schema_version</c> row, whatever the highest
+/// recorded version is: a ledger that got version 4 from a build that did not ship 3 still gets 3
+/// from the build that does. Migrations numbered side by side must therefore not depend on each other.
+/// </remarks>
 internal static class Migrator
 {
     /// <summary>The migrator's own bookkeeping; it must exist before any migration can be recorded.</summary>
@@ -30,9 +35,8 @@ internal static class Migrator
             try
             {
                 // Read again under the write lock: another process may have migrated meanwhile.
-                var current = CurrentVersion(session);
-                CheckNotNewer(current, latest, session.Connection.DataSource);
-                if (migration.Version <= current)
+                CheckNotNewer(CurrentVersion(session), latest, session.Connection.DataSource);
+                if (IsApplied(session, migration.Version))
                 {
                     session.Execute("ROLLBACK");
                     continue;
@@ -59,6 +63,11 @@ internal static class Migrator
     /// <summary>The highest applied version, 0 for an empty database.</summary>
     public static int CurrentVersion(SqlSession session) =>
         (int)session.Scalar<long>("SELECT COALESCE(MAX(version), 0) FROM schema_version");
+
+    private static bool IsApplied(SqlSession session, int version) =>
+        session.Command("SELECT EXISTS (SELECT 1 FROM schema_version WHERE version = $version)")
+            .Bind("$version", version)
+            .ExecuteScalar() is 1L;
 
     private static void CheckNotNewer(int current, int latest, string path)
     {

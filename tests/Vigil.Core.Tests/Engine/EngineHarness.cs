@@ -1,5 +1,6 @@
 using Vigil.Core.Tests.Supervision;
 using Vigil.Engine;
+using Vigil.Incidents;
 using Vigil.Jobs;
 using Vigil.Ledger;
 using Vigil.Storage.Sqlite;
@@ -110,6 +111,17 @@ internal sealed class EngineHarness : IAsyncDisposable
             // No safety-net wake-ups: the loop must wake for each due instant by itself, and the
             // timer it arms is exactly that instant (see AdvanceToTimerAsync).
             MaxSleep = TimeSpan.FromDays(30),
+
+            // Likewise no periodic incident checks, stall verdicts or delivery retries of their own:
+            // their timers would share instants with the ones tests wait for. Incident tests run the
+            // checks through EngineInstance.Engine.Monitor and set these where they are the subject.
+            Incidents = new IncidentOptions
+            {
+                CheckInterval = TimeSpan.FromDays(30),
+                StallAfter = TimeSpan.FromDays(30),
+                AlertBackoff = TimeSpan.FromDays(30),
+                AlertMaxBackoff = TimeSpan.FromDays(30),
+            },
         };
         options = configure?.Invoke(options) ?? options;
         var store = await SqliteRunStore.OpenAsync(LedgerPath, CancellationToken.None);
