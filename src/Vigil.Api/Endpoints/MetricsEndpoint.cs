@@ -11,7 +11,11 @@ internal static class MetricsEndpoint
     /// <summary>Maps the route.</summary>
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/metrics", (MetricsCollector metrics) => Results.Text(PrometheusText.Write(metrics.Collect()), PrometheusText.ContentType))
+        routes.MapGet("/metrics", async (MetricsCollector metrics, DaemonMeters meters, CancellationToken cancellationToken) =>
+            {
+                await meters.RefreshAsync(cancellationToken).ConfigureAwait(false);
+                return Results.Text(PrometheusText.Write(metrics.Collect()), PrometheusText.ContentType);
+            })
             .WithTags("probes").WithSummary("Metrics in the Prometheus text format (version 0.0.4)");
     }
 }

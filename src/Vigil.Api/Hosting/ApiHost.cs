@@ -71,6 +71,7 @@ public sealed partial class ApiHost : IAsyncDisposable
         var meters = new DaemonMeters(daemon);
         builder.Services.AddSingleton(state);
         builder.Services.AddSingleton(metrics);
+        builder.Services.AddSingleton(meters);
 
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Vigil.Api");
@@ -102,6 +103,7 @@ public sealed partial class ApiHost : IAsyncDisposable
 
         JobEndpoints.Map(app);
         RunEndpoints.Map(app);
+        IncidentEndpoints.Map(app);
         SystemEndpoints.Map(app);
         MetricsEndpoint.Map(app);
         OpenApiEndpoint.Map(app);
