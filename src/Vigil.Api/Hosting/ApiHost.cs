@@ -108,8 +108,6 @@ public sealed partial class ApiHost : IAsyncDisposable
         MetricsEndpoint.Map(app);
         OpenApiEndpoint.Map(app);
         DashboardEndpoints.Map(app);
-        app.MapFallback((HttpContext context) =>
-            ApiResponses.Error(StatusCodes.Status404NotFound, $"no route {context.Request.Method} {context.Request.Path} (see /openapi.json)"));
 
         try
         {
@@ -168,7 +166,7 @@ public sealed partial class ApiHost : IAsyncDisposable
                 await ApiResponses.WriteErrorAsync(context.Response, context.Response.StatusCode, context.Response.StatusCode switch
                 {
                     StatusCodes.Status405MethodNotAllowed => $"method {context.Request.Method} not allowed on {context.Request.Path}",
-                    StatusCodes.Status404NotFound => $"no route {context.Request.Method} {context.Request.Path}",
+                    StatusCodes.Status404NotFound => $"no route {context.Request.Method} {context.Request.Path} (see /openapi.json)",
                     _ => "request refused",
                 }).ConfigureAwait(false);
             }
