@@ -163,7 +163,7 @@ public sealed class ApiEndpointTests(ApiFixture fixture) : IClassFixture<ApiFixt
     [Fact]
     public async Task Incidents_ListAndAck()
     {
-        var (status, open) = await Daemon.GetAsync("/api/incidents?job=boom&state=open");
+        var (status, open) = await Daemon.GetAsync("/api/incidents?job=boom&state=open&kind=failed_streak");
         Assert.Equal(200, status);
         var incident = open[0];
         Assert.Equal("failed_streak", incident.GetProperty("kind").GetString());

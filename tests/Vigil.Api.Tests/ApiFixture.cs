@@ -32,7 +32,7 @@ public sealed class ApiFixture : IAsyncLifetime
         await ApiDaemon.WaitForAsync(
             async () =>
             {
-                var (_, incidents) = await Daemon.GetAsync("/api/incidents?job=boom&state=open");
+                var (_, incidents) = await Daemon.GetAsync("/api/incidents?job=boom&state=open&kind=failed_streak");
                 return incidents.GetArrayLength() > 0 ? (object)incidents : null;
             },
             "the failed-streak incident of boom");

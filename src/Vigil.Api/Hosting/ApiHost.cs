@@ -82,7 +82,8 @@ public sealed partial class ApiHost : IAsyncDisposable
             {
                 if (refusal.RedirectTo is { } location)
                 {
-                    context.Response.Redirect(location);
+                    context.Response.StatusCode = StatusCodes.Status303SeeOther;
+                    context.Response.Headers.Location = location;
                     return;
                 }
 
