@@ -20,7 +20,7 @@ public sealed class MetricsTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         Assert.Equal("counter", runs.Type);
         Assert.Contains(runs.Samples, s => s.Labels["job"] == "boom" && s.Labels["state"] == "failed" && s.Value >= 3);
         Assert.Equal("histogram", families["vigil_fire_lateness_seconds"].Type);
-        Assert.Contains(families["vigil_fire_lateness_seconds"].Samples, s => s.Name.EndsWith("_count", StringComparison.Ordinal) && s.Labels["job"] == "boom" && s.Value >= 3);
+        Assert.Contains(families["vigil_fire_lateness_seconds"].Samples, s => s.Name.EndsWith("_count", StringComparison.Ordinal) && s.Labels["job"] == "boom" && s.Value >= 1);
         Assert.Equal("histogram", families["vigil_run_duration_seconds"].Type);
         Assert.Contains(families["vigil_run_duration_seconds"].Samples, s => s.Labels.GetValueOrDefault("state") == "failed");
         var incidents = families["vigil_incidents_open"];
