@@ -11,4 +11,10 @@ internal static class ExitCodes
 
     /// <summary>Bad input: an unknown option, a bad schedule, an unknown time zone, a bad instant or count.</summary>
     public const int Usage = 2;
+
+    /// <summary>The daemon exited because a scheduler loop stalled (<c>on_stall: exit</c>).</summary>
+    public const int Stalled = 3;
+
+    /// <summary><c>vigil doctor</c> found the daemon or the ledger unhealthy.</summary>
+    public const int Unhealthy = 4;
 }

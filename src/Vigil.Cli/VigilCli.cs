@@ -34,6 +34,8 @@ internal static class VigilCli
         root.Subcommands.Add(new ScheduleCommand(context));
         root.Subcommands.Add(new JobsCommand(context));
         root.Subcommands.Add(new RunsCommand(context));
+        root.Subcommands.Add(new IncidentsCommand(context));
+        root.Subcommands.Add(new DoctorCommand(context));
         root.Subcommands.Add(new DrainCommand(context));
         root.Subcommands.Add(new BenchCommand(context));
         return root;

@@ -16,6 +16,15 @@ public sealed record WebhookAlertSink : AlertSink
 
     /// <summary>The body's shape (default <see cref="AlertFormat.Json"/>).</summary>
     public AlertFormat Format { get; init; } = AlertFormat.Json;
+
+    /// <summary>The Telegram chat (<c>chat_id:</c>; required with <see cref="AlertFormat.Telegram"/>); may hold <c>${VAR}</c>.</summary>
+    public string? ChatId { get; init; }
+
+    /// <summary>Extra request headers (<c>headers:</c>); values may hold <c>${VAR}</c> and are never logged.</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = NoHeaders;
+
+    /// <summary>The shared empty header map (so that sinks without headers compare equal).</summary>
+    internal static IReadOnlyDictionary<string, string> NoHeaders { get; } = new Dictionary<string, string>();
 }
 
 /// <summary>Runs a program for each incident notice (argv, no shell).</summary>

@@ -38,6 +38,15 @@ public sealed record VigilConfig
     /// <summary>The built-in policies with the config's <c>defaults:</c> applied; every job starts from these.</summary>
     public JobPolicies Defaults { get; init; } = JobPolicies.Default;
 
+    /// <summary>A scheduler loop that makes no progress for this long is stalled (<c>stall_after</c>, default 2m).</summary>
+    public TimeSpan StallAfter { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>What the daemon does when a loop stalls (<c>on_stall</c>, default <see cref="StallAction.Log"/>).</summary>
+    public StallAction OnStall { get; init; } = StallAction.Log;
+
+    /// <summary>How long after its last notice an open, unacknowledged incident is sent again (<c>alert_reminder</c>, default 6h; null: never).</summary>
+    public TimeSpan? AlertReminder { get; init; } = TimeSpan.FromHours(6);
+
     /// <summary>Where incidents are sent, in file order.</summary>
     public IReadOnlyList<AlertSink> Alerts { get; init; } = [];
 
@@ -46,6 +55,16 @@ public sealed record VigilConfig
 
     /// <summary>The embedded ledger's file: <c>vigil.db</c> in <see cref="DataDir"/> (used when <see cref="Storage"/> is null).</summary>
     public string SqlitePath => Path.Combine(DataDir, "vigil.db");
+}
+
+/// <summary><c>on_stall</c>.</summary>
+public enum StallAction
+{
+    /// <summary>Log the stall and open an incident; keep running.</summary>
+    Log,
+
+    /// <summary>Also exit non-zero, so that the service manager restarts the daemon.</summary>
+    Exit,
 }
 
 /// <summary>The <c>server:</c> section.</summary>

@@ -1,4 +1,5 @@
 using Vigil.Incidents;
+using Vigil.Ledger;
 using Vigil.Storage.Sqlite.Statements;
 
 namespace Vigil.Storage.Sqlite;
@@ -75,4 +76,36 @@ public sealed partial class SqliteRunStore
         ArgumentNullException.ThrowIfNull(attempt);
         return _writes.EnqueueAsync(s => AlertSql.RecordAttempt(s, attempt, now), cancellationToken, singleStatement: true);
     }
+
+    /// <inheritdoc />
+    /// <remarks><c>PRAGMA quick_check</c> (O(N), without the index-content cross-check of <c>integrity_check</c>) on a reader connection.</remarks>
+    public Task<LedgerCheck> CheckLedgerAsync(CancellationToken cancellationToken) =>
+        ReadAsync(
+            s =>
+            {
+                var problems = new List<string>();
+                using (var reader = s.Command("PRAGMA quick_check").ExecuteReader())
+                {
+                    while (reader.Read())
+                    {
+                        var line = reader.GetString(0);
+                        if (line != "ok")
+                        {
+                            problems.Add(line);
+                        }
+                    }
+                }
+
+                var latest = s.Command("""
+                    SELECT MAX(m) FROM (
+                        SELECT (SELECT created_at FROM runs ORDER BY id DESC LIMIT 1) AS m
+                        UNION ALL SELECT MAX(heartbeat_at) FROM incarnations)
+                    """).ExecuteScalar();
+                return new LedgerCheck
+                {
+                    Problems = problems,
+                    LatestInstant = latest is long millis ? Data.Instants.FromDb(millis) : null,
+                };
+            },
+            cancellationToken);
 }

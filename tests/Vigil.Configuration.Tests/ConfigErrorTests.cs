@@ -95,6 +95,12 @@ public class ConfigErrorTests
         // Alerts, server, storage.
         { "alert format", "alerts:\n  - webhook: https://hooks.example.org/x\n    format: xml\n", """3:13: alerts.format: "xml" is not one of json, slack, telegram""" },
         { "alert without a sink", "alerts:\n  - format: slack\n", "2:5: alert needs webhook: or command:" },
+        { "telegram without chat", "alerts:\n  - webhook: https://api.telegram.org/bot1:x/sendMessage\n    format: telegram\n", "2:5: alerts: format: telegram needs chat_id: (the chat the bot sends to)" },
+        { "chat_id on slack", "alerts:\n  - webhook: https://hooks.example.org/x\n    chat_id: 42\n", "3:5: alerts.chat_id: only applies to format: telegram" },
+        { "headers on a command", "alerts:\n  - command: [page-me]\n    headers: { X-Key: k }\n", "3:5: alerts.headers: only applies to webhook:" },
+        { "bad alert header", "alerts:\n  - webhook: https://hooks.example.org/x\n    headers: { \"X Key\": k }\n", """3:16: alerts.headers: "X Key" is not a valid header name""" },
+        { "on_stall", "on_stall: restart\n", """1:11: on_stall: "restart" is not one of log, exit""" },
+        { "stall_after", "stall_after: soon\n", """1:14: stall_after: "soon" is not a duration (expected a number followed by ms, s, m, h or d, e.g. 30s)""" },
         { "alert webhook not http", "alerts:\n  - webhook: mailto:ops@example.org\n", """2:14: alerts.webhook: "mailto:ops@example.org" is not an absolute http:// or https:// URL""" },
         { "listen without a port", "server: { listen: localhost }\n", """1:19: server.listen: "localhost" is not host:port (e.g. 127.0.0.1:7878)""" },
         { "listen port out of range", "server: { listen: \"0.0.0.0:70000\" }\n", """1:19: server.listen: "0.0.0.0:70000" is not host:port (e.g. 127.0.0.1:7878)""" },

@@ -43,6 +43,42 @@ public class ConfigLoaderTests
         """;
 
     [Fact]
+    public void Load_IncidentKeys_ReadsAlertsWithHeadersAndChatAndTheStallSettings()
+    {
+        var config = TestConfig.Valid("""
+            stall_after: 30s
+            on_stall: exit
+            alert_reminder: 0s
+            alerts:
+              - webhook: https://api.telegram.org/bot${TG_TOKEN}/sendMessage
+                format: telegram
+                chat_id: "-1001234"
+              - webhook: https://hooks.example.org/vigil
+                headers: { Authorization: "Bearer ${HOOK_TOKEN}" }
+            """);
+
+        Assert.Equal(TimeSpan.FromSeconds(30), config.StallAfter);
+        Assert.Equal(StallAction.Exit, config.OnStall);
+        Assert.Null(config.AlertReminder);
+        var telegram = Assert.IsType<WebhookAlertSink>(config.Alerts[0]);
+        Assert.Equal(AlertFormat.Telegram, telegram.Format);
+        Assert.Equal("-1001234", telegram.ChatId);
+        Assert.Equal("https://api.telegram.org/bot${TG_TOKEN}/sendMessage", telegram.Url);
+        var json = Assert.IsType<WebhookAlertSink>(config.Alerts[1]);
+        Assert.Equal("Bearer ${HOOK_TOKEN}", json.Headers["Authorization"]);
+    }
+
+    [Fact]
+    public void Load_NoIncidentKeys_UsesTheDefaults()
+    {
+        var config = TestConfig.Valid("node: a\n");
+
+        Assert.Equal(TimeSpan.FromMinutes(2), config.StallAfter);
+        Assert.Equal(StallAction.Log, config.OnStall);
+        Assert.Equal(TimeSpan.FromHours(6), config.AlertReminder);
+    }
+
+    [Fact]
     public void Parse_ProductExample_LoadsEverySection()
     {
         var config = TestConfig.Valid(ProductExample);

@@ -38,8 +38,8 @@ internal sealed class Daemon : IDisposable
         }
     }
 
-    /// <summary>Starts <c>vigil run --config <paramref name="config"/></c>.</summary>
-    public static Daemon Start(string config)
+    /// <summary>Starts <c>vigil run --config <paramref name="config"/></c>, with <paramref name="environment"/> added to its environment.</summary>
+    public static Daemon Start(string config, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -59,6 +59,13 @@ internal sealed class Daemon : IDisposable
         start.ArgumentList.Add("127.0.0.1:0");
         start.Environment.Remove("TZ");
         start.Environment.Remove("VIGIL_CONFIG");
+        start.Environment.Remove("NOTIFY_SOCKET");
+        start.Environment.Remove("WATCHDOG_USEC");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start vigil");
         process.StandardInput.Close();
         return new Daemon(process);

@@ -23,6 +23,10 @@ internal sealed record RunRow(
 internal sealed record IncarnationRow(long Id, int Pid, DateTimeOffset StartedAt, DateTimeOffset? DrainingAt, DateTimeOffset? StoppedAt, bool CleanStop);
 
 /// <summary>One row of <c>jobs</c>.</summary>
+internal sealed record IncidentRow(long Id, string Job, string Kind, string State, int Count, string Detail, string? Resolution);
+
+internal sealed record OutboxRow(long Id, long IncidentId, string Event, int Attempts, bool Delivered, string? LastError);
+
 internal sealed record JobRow(string Name, string Definition, DateTimeOffset CreatedAt);
 
 /// <summary>
@@ -72,6 +76,46 @@ internal sealed class LedgerFile(string path)
     public IReadOnlyList<JobRow> Jobs() => Query(
         "SELECT name, definition, created_at FROM jobs ORDER BY name",
         r => new JobRow(r.GetString(0), r.GetString(1), Instant(r.GetInt64(2))));
+
+    /// <summary>Every incident, oldest first.</summary>
+    public IReadOnlyList<IncidentRow> Incidents() => Query(
+        "SELECT id, job, kind, state, count, detail, resolution FROM incidents ORDER BY id",
+        r => new IncidentRow(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4), r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6)));
+
+    /// <summary>Every notice in the alert outbox, oldest first.</summary>
+    public IReadOnlyList<OutboxRow> Outbox() => Query(
+        "SELECT id, incident_id, event, attempts, delivered_at IS NOT NULL, last_error FROM alert_outbox ORDER BY id",
+        r => new OutboxRow(r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetInt32(3), r.GetInt64(4) != 0, r.IsDBNull(5) ? null : r.GetString(5)));
+
+    /// <summary>Polls the incidents until <paramref name="condition"/> holds; fails after <paramref name="patience"/>.</summary>
+    public async Task<IReadOnlyList<IncidentRow>> WaitForIncidentsAsync(Func<IReadOnlyList<IncidentRow>, bool> condition, string what, TimeSpan patience)
+    {
+        var deadline = TimeProvider.System.GetTimestamp() + (long)(patience.TotalSeconds * TimeProvider.System.TimestampFrequency);
+        while (true)
+        {
+            IReadOnlyList<IncidentRow> incidents;
+            try
+            {
+                incidents = Incidents();
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode == 1 && e.Message.Contains("no such table", StringComparison.Ordinal))
+            {
+                incidents = [];
+            }
+
+            if (condition(incidents))
+            {
+                return incidents;
+            }
+
+            if (TimeProvider.System.GetTimestamp() > deadline)
+            {
+                throw new TimeoutException($"waited {patience.TotalSeconds}s for {what}; incidents:\n{string.Join('\n', incidents)}");
+            }
+
+            await Task.Delay(PollInterval);
+        }
+    }
 
     /// <summary><c>PRAGMA integrity_check</c>: "ok" when the file is sound.</summary>
     public string IntegrityCheck() => string.Join("; ", Query("PRAGMA integrity_check", r => r.GetString(0)));

@@ -229,4 +229,17 @@ public abstract partial class RunStoreConformanceTests
         Assert.Equal(IncidentKind.Interrupted, notice.Incident.Kind);
         Assert.Equal(AlertEvent.Opened, notice.Event);
     }
+
+    [Fact]
+    public async Task CheckLedgerAsync_HealthyLedger_NoProblemsAndTheNewestInstant()
+    {
+        Assert.Null((await Store.CheckLedgerAsync(Ct)).LatestInstant);
+        await StartAsync(now: At(5));
+        await InsertAsync(Run("a", Slot(0)), now: At(40));
+
+        var check = await Store.CheckLedgerAsync(Ct);
+
+        Assert.Empty(check.Problems);
+        Assert.Equal(At(40), check.LatestInstant);
+    }
 }

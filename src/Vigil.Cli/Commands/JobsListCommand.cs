@@ -28,6 +28,7 @@ internal sealed class JobsListCommand : Command
     {
         await using var ledger = await CliLedger.OpenAsync(parseResult, _context, cancellationToken);
         var jobs = await JobCatalog.ListAsync(ledger, cancellationToken);
+        var incidents = await ledger.Store.CountUnresolvedIncidentsAsync(cancellationToken);
         var output = _context.Out;
         if (parseResult.GetValue(_json))
         {
@@ -36,7 +37,10 @@ internal sealed class JobsListCommand : Command
                 writer.WriteStartArray();
                 foreach (var job in jobs)
                 {
-                    JobJson.Write(writer, job);
+                    writer.WriteStartObject();
+                    JobJson.WriteFields(writer, job);
+                    writer.WriteNumber("incidents", incidents.GetValueOrDefault(job.Name));
+                    writer.WriteEndObject();
                 }
 
                 writer.WriteEndArray();
@@ -50,7 +54,7 @@ internal sealed class JobsListCommand : Command
             return ExitCodes.Ok;
         }
 
-        var table = new TextTable("NAME", "SCHEDULE", "ZONE", "STATE", "NEXT SLOT", "LAST RUN");
+        var table = new TextTable("NAME", "SCHEDULE", "ZONE", "STATE", "NEXT SLOT", "LAST RUN", "INCIDENTS");
         foreach (var job in jobs)
         {
             table.Add(
@@ -59,10 +63,17 @@ internal sealed class JobsListCommand : Command
                 TimeText.OrNone(job.Definition?.TimeZone),
                 job.StateWord,
                 TimeText.Instant(job.NextSlot),
-                LastRunCell(job.LastRun));
+                LastRunCell(job.LastRun),
+                incidents.GetValueOrDefault(job.Name).ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         table.Write(output);
+        if (incidents.GetValueOrDefault(string.Empty) is > 0 and var node)
+        {
+            output.WriteLine();
+            output.WriteLine($"{node} node-wide incident(s) open (crash loop, scheduler stalled): 'vigil incidents list'");
+        }
+
         if (jobs.Any(j => j.Pending != ConfigPending.None))
         {
             output.WriteLine();

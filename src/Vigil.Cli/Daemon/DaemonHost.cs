@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Vigil.Api.Hosting;
 using Vigil.Configuration;
 using Vigil.Engine;
+using Vigil.Incidents;
 
 namespace Vigil.Cli.Daemon;
 
@@ -32,6 +33,7 @@ internal sealed partial class DaemonHost : IDisposable
     private readonly List<IDisposable> _disposables = [];
     private VigilEngine? _engine;
     private DaemonLink? _link;
+    private DaemonHealth? _health;
     private int _stopSignals;
     private long _firstStopTicks;
 
@@ -72,6 +74,7 @@ internal sealed partial class DaemonHost : IDisposable
         await using (store.ConfigureAwait(false))
         {
             await JobSync.ApplyAsync(store, _initial, time.GetUtcNow(), _logger, CancellationToken.None).ConfigureAwait(false);
+            using var alertClient = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
             _engine = VigilEngine.Create(
                 store,
                 new EngineOptions
@@ -80,10 +83,21 @@ internal sealed partial class DaemonHost : IDisposable
                     RunsDirectory = Path.Combine(_initial.DataDir, "runs"),
                     MaxConcurrentRuns = _initial.MaxConcurrentRuns,
                     DrainTimeout = _initial.DrainTimeout,
+                    Incidents = new IncidentOptions
+                    {
+                        StallAfter = _initial.StallAfter,
+                        RemindEvery = _initial.AlertReminder,
+                        OnStall = _initial.OnStall == StallAction.Exit ? ExitOnStall : null,
+                    },
+                    AlertSinks = AlertSinks.From(_initial, alertClient),
                 },
                 time,
                 handlers: null,
                 _logger);
+            using var health = new DaemonHealth(_engine, store, _initial.DataDir, _initial.Node, time, _logger, Environment.GetEnvironmentVariable);
+            _health = health;
+            using var healthCancel = new CancellationTokenSource();
+            var healthLoop = health.RunAsync(healthCancel.Token);
 
             _disposables.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal));
             _disposables.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStopSignal));
@@ -102,6 +116,8 @@ internal sealed partial class DaemonHost : IDisposable
                 LogStarted(_logger, _initial.ConfigPath, _initial.SqlitePath);
                 StartupGc.UntilReady(_engine);
                 await _engine.RunAsync(_stop.Token).ConfigureAwait(false);
+                await healthCancel.CancelAsync().ConfigureAwait(false);
+                await healthLoop.ConfigureAwait(false);
                 _reloads.Writer.TryComplete();
                 await reloading.ConfigureAwait(false);
             }
@@ -137,6 +153,18 @@ internal sealed partial class DaemonHost : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// <c>on_stall: exit</c>: leave at once with <see cref="ExitCodes.Stalled"/>, without a drain (a
+    /// stalled loop cannot drain); the runs left running are recovered by the next incarnation,
+    /// which the service manager starts (<c>Restart=on-failure</c>).
+    /// </summary>
+    private void ExitOnStall(string stall)
+    {
+        LogExitingOnStall(_logger, stall);
+        _health?.Exiting(stall);
+        Environment.Exit(ExitCodes.Stalled);
+    }
+
     private void OnStopSignal(PosixSignalContext context)
     {
         context.Cancel = true;
@@ -150,6 +178,7 @@ internal sealed partial class DaemonHost : IDisposable
         {
             Interlocked.Exchange(ref _firstStopTicks, now);
             LogStopRequested(_logger, why);
+            _health?.Stopping();
             _stop.Cancel();
         }
         else if (now - Interlocked.Read(ref _firstStopTicks) < SecondSignalAfter.Ticks)
@@ -243,6 +272,9 @@ internal sealed partial class DaemonHost : IDisposable
             }
         }
     }
+
+    [LoggerMessage(207, LogLevel.Critical, "on_stall: exit: exiting with code 3 ({Stall})")]
+    private static partial void LogExitingOnStall(ILogger logger, string stall);
 
     [LoggerMessage(201, LogLevel.Information, "Vigil running with {Config}; ledger {Ledger}")]
     private static partial void LogStarted(ILogger logger, string config, string ledger);

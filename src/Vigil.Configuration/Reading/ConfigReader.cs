@@ -10,7 +10,9 @@ namespace Vigil.Configuration.Reading;
 internal static class ConfigReader
 {
     private static readonly IReadOnlyList<string> TopKeys =
-        ["data_dir", "storage", "node", "timezone", "server", "metrics", "drain_timeout", "max_concurrent_runs", "defaults", "alerts", "jobs"];
+        ["data_dir", "storage", "node", "timezone", "server", "metrics", "drain_timeout", "max_concurrent_runs", "stall_after", "on_stall", "alert_reminder", "defaults", "alerts", "jobs"];
+
+    private static readonly (string, StallAction)[] StallActions = [("log", StallAction.Log), ("exit", StallAction.Exit)];
 
     private static readonly IReadOnlyList<string> ServerKeys = ["listen", "token_env"];
     private static readonly IReadOnlyList<string> MetricsKeys = ["otlp_endpoint", "otlp_interval"];
@@ -85,6 +87,15 @@ internal static class ConfigReader
                     break;
                 case "max_concurrent_runs" when r.TryInt(value, name, min: 1, out var maxRuns):
                     config = config with { MaxConcurrentRuns = maxRuns };
+                    break;
+                case "stall_after" when r.TryDuration(value, name, positive: true, out var stallAfter):
+                    config = config with { StallAfter = stallAfter };
+                    break;
+                case "on_stall" when r.TryChoice(value, name, StallActions, out var onStall):
+                    config = config with { OnStall = onStall };
+                    break;
+                case "alert_reminder" when r.TryDuration(value, name, positive: false, out var reminder):
+                    config = config with { AlertReminder = reminder == TimeSpan.Zero ? null : reminder };
                     break;
                 case "defaults":
                     defaults = ReadDefaults(value, r, out defaultAfter);

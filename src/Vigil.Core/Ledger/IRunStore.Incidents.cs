@@ -53,4 +53,17 @@ public partial interface IRunStore
     /// attempt's instant. False when the notice was already done.
     /// </summary>
     Task<bool> RecordAlertAttemptAsync(AlertAttempt attempt, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>A self-check for <c>vigil doctor</c>: the database's own integrity check and the newest instants it holds.</summary>
+    Task<LedgerCheck> CheckLedgerAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>What <see cref="IRunStore.CheckLedgerAsync"/> found.</summary>
+public sealed record LedgerCheck
+{
+    /// <summary>Integrity problems the database reports (empty: none).</summary>
+    public IReadOnlyList<string> Problems { get; init; } = [];
+
+    /// <summary>The newest instant written to the ledger (last run created, last incarnation heartbeat), to compare with the clock.</summary>
+    public DateTimeOffset? LatestInstant { get; init; }
 }

@@ -1,0 +1,129 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Vigil.Core.Tests.Supervision;
+using Vigil.Incidents;
+using Vigil.Jobs;
+using Vigil.Ledger;
+using Vigil.Scheduling;
+using Vigil.Storage.Sqlite;
+
+namespace Vigil.Core.Tests.Incidents;
+
+/// <summary>
+/// The periodic checks on a real ledger with a manual clock and no planner at all: the most stuck
+/// planner there is. Past due and silence are read from the ledger, whatever left it that way.
+/// </summary>
+public sealed class IncidentMonitorChecksTests : IAsyncLifetime, IDisposable
+{
+    private static readonly DateTimeOffset T0 = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
+    private static readonly CancellationToken Ct = CancellationToken.None;
+    private TempDirectory _temp = null!;
+    private readonly ManualTimeProvider _clock = new(T0);
+    private SqliteRunStore _store = null!;
+    private IncidentMonitor _monitor = null!;
+
+    public async Task InitializeAsync()
+    {
+        _temp = new TempDirectory();
+        _store = await SqliteRunStore.OpenAsync(_temp.File("ledger.db"), Ct);
+        _monitor = new IncidentMonitor(_store, new IncidentOptions(), _clock, NullLogger.Instance, "node-a", () => { });
+    }
+
+    public async Task DisposeAsync() => await _store.DisposeAsync();
+
+    public void Dispose() => _temp.Dispose();
+
+    private void Publish(params MonitoredJob[] jobs) => _monitor.Publish(jobs.ToDictionary(j => j.Name, StringComparer.Ordinal));
+
+    private static MonitoredJob Hourly(string name, JobPolicies? policies = null, bool active = true) =>
+        new(name, policies ?? JobPolicies.Default, Schedule.Parse("every 1h", TimeZoneInfo.Utc, T0), T0.AddMinutes(-1), active);
+
+    private async Task<IReadOnlyList<IncidentRecord>> IncidentsAsync(IncidentKind kind) =>
+        await _store.ListIncidentsAsync(new IncidentQuery { Kind = kind }, Ct);
+
+    [Fact]
+    public void PastDueAfter_IsTheLargerOfGraceAndTwoPeriods()
+    {
+        Assert.Equal(TimeSpan.FromHours(2), Hourly("h").PastDueAfter);
+        Assert.Equal(TimeSpan.FromHours(3), Hourly("h", JobPolicies.Default with { Grace = TimeSpan.FromHours(3) }).PastDueAfter);
+        var daily = new MonitoredJob("d", JobPolicies.Default, Schedule.Parse("0 22 * * *", TimeZoneInfo.Utc), T0, Active: true);
+        Assert.Equal(TimeSpan.FromDays(2), daily.PastDueAfter);
+    }
+
+    [Fact]
+    public async Task CheckAsync_SlotWithoutAnyRowPastTwoPeriods_OpensPastDueOnceThenResolvesWhenItStarts()
+    {
+        // Hourly, first slot 09:00, past due after 2h: at 10:59:59 it is late, at 11:00 past due.
+        Publish(Hourly("heartbeat"), Hourly("paused", active: false));
+        _clock.AdvanceTo(T0.AddHours(2).AddSeconds(-1));
+        await _monitor.CheckAsync(Ct);
+        Assert.Empty(await IncidentsAsync(IncidentKind.PastDue));
+
+        _clock.AdvanceTo(T0.AddHours(2));
+        await _monitor.CheckAsync(Ct);
+        _clock.AdvanceTo(T0.AddHours(2).AddMinutes(1));
+        await _monitor.CheckAsync(Ct);
+
+        var incident = Assert.Single(await IncidentsAsync(IncidentKind.PastDue));
+        Assert.Equal("heartbeat", incident.Job);
+        Assert.Equal(1, incident.Count);
+        Assert.Contains("slot 2026-03-02T09:00:00Z has no run 2h after it was due", incident.Detail, StringComparison.Ordinal);
+
+        // The planner catches up, but the row stays pending (every run slot busy): still past due.
+        var id = await _store.InsertRunAsync(new NewRun { Job = "heartbeat", Slot = T0 }, _clock.GetUtcNow(), Ct);
+        await _monitor.CheckAsync(Ct);
+        Assert.Equal(IncidentState.Open, Assert.Single(await IncidentsAsync(IncidentKind.PastDue)).State);
+
+        var owner = await _store.StartIncarnationAsync("node-a", 1, _clock.GetUtcNow(), TimeSpan.FromHours(1), Ct);
+        Assert.Equal(ClaimResult.Claimed, await _store.ClaimAsync(id!.Value, owner, _clock.GetUtcNow(), _clock.GetUtcNow().AddHours(1), Ct));
+        await _monitor.CheckAsync(Ct);
+
+        var resolved = Assert.Single(await IncidentsAsync(IncidentKind.PastDue));
+        Assert.Equal(IncidentState.Resolved, resolved.State);
+        Assert.Equal(2, (await _store.ListDueAlertsAsync(_clock.GetUtcNow(), 10, Ct)).Count);
+    }
+
+    [Fact]
+    public async Task CheckAsync_NoSuccessForMaxSilence_OpensSilenceAndASuccessResolvesIt()
+    {
+        var policies = JobPolicies.Default with { Expect = new ExpectPolicy { MaxSilence = TimeSpan.FromHours(26) } };
+        Publish(Hourly("nightly", policies));
+        var owner = await _store.StartIncarnationAsync("node-a", 1, T0, TimeSpan.FromDays(30), Ct);
+        var first = await _store.InsertRunAsync(new NewRun { Job = "nightly", Slot = T0 }, T0, Ct);
+        await _store.ClaimAsync(first!.Value, owner, T0, T0.AddHours(1), Ct);
+        await _store.FinishAsync(first.Value, owner, new RunOutcome { State = RunState.Succeeded }, T0.AddMinutes(1), Ct);
+        await _monitor.ProcessEventsAsync(Ct);
+
+        _clock.AdvanceTo(T0.AddMinutes(1).AddHours(26).AddSeconds(-1));
+        await _monitor.CheckAsync(Ct);
+        Assert.Empty(await IncidentsAsync(IncidentKind.Silence));
+        _clock.AdvanceTo(T0.AddMinutes(1).AddHours(26));
+        await _monitor.CheckAsync(Ct);
+
+        var silence = Assert.Single(await IncidentsAsync(IncidentKind.Silence));
+        Assert.Equal("no success since 2026-03-02T09:01:00Z (expect.max_silence: 1d2h)", silence.Detail);
+
+        var second = await _store.InsertRunAsync(new NewRun { Job = "nightly", Slot = T0.AddDays(1) }, _clock.GetUtcNow(), Ct);
+        await _store.ClaimAsync(second!.Value, owner, _clock.GetUtcNow(), _clock.GetUtcNow().AddHours(1), Ct);
+        await _store.FinishAsync(second.Value, owner, new RunOutcome { State = RunState.Succeeded }, _clock.GetUtcNow(), Ct);
+        await _monitor.ProcessEventsAsync(Ct);
+        await _monitor.CheckAsync(Ct);
+
+        Assert.Equal(IncidentState.Resolved, Assert.Single(await IncidentsAsync(IncidentKind.Silence)).State);
+    }
+
+    [Fact]
+    public async Task CheckAsync_OpenIncidentPastRemindEvery_QueuesOneReminder()
+    {
+        var monitor = new IncidentMonitor(_store, new IncidentOptions { RemindEvery = TimeSpan.FromHours(6) }, _clock, NullLogger.Instance, "node-a", () => { });
+        await monitor.ReportAsync(new IncidentOccurrence { Job = "nightly", Kind = IncidentKind.Missed, Detail = "slot missed" }, Ct);
+
+        _clock.AdvanceTo(T0.AddHours(6).AddSeconds(-1));
+        await monitor.CheckAsync(Ct);
+        _clock.AdvanceTo(T0.AddHours(6));
+        await monitor.CheckAsync(Ct);
+        await monitor.CheckAsync(Ct);
+
+        var notices = await _store.ListDueAlertsAsync(_clock.GetUtcNow(), 10, Ct);
+        Assert.Equal([AlertEvent.Opened, AlertEvent.Reminder], notices.Select(n => n.Event));
+    }
+}
