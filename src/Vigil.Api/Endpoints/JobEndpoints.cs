@@ -32,17 +32,10 @@ internal static class JobEndpoints
 
     private static async Task<IResult> ListAsync(ApiState state, CancellationToken cancellationToken)
     {
-        var jobs = await JobCatalog.ListAsync(state.Ledger(), cancellationToken).ConfigureAwait(false);
-        return ApiResponses.Json(writer =>
-        {
-            writer.WriteStartArray();
-            foreach (var job in jobs)
-            {
-                JobJson.Write(writer, job);
-            }
-
-            writer.WriteEndArray();
-        });
+        var ledger = state.Ledger();
+        var jobs = await JobCatalog.ListAsync(ledger, cancellationToken).ConfigureAwait(false);
+        var incidents = await ledger.Store.CountUnresolvedIncidentsAsync(cancellationToken).ConfigureAwait(false);
+        return ApiResponses.Json(writer => JobJson.WriteList(writer, jobs, incidents));
     }
 
     private static async Task<IResult> ShowAsync(ApiState state, string name, CancellationToken cancellationToken)

@@ -32,19 +32,7 @@ internal sealed class JobsListCommand : Command
         var output = _context.Out;
         if (parseResult.GetValue(_json))
         {
-            output.WriteLine(JsonText.Write(writer =>
-            {
-                writer.WriteStartArray();
-                foreach (var job in jobs)
-                {
-                    writer.WriteStartObject();
-                    JobJson.WriteFields(writer, job);
-                    writer.WriteNumber("incidents", incidents.GetValueOrDefault(job.Name));
-                    writer.WriteEndObject();
-                }
-
-                writer.WriteEndArray();
-            }));
+            output.WriteLine(JsonText.Write(writer => JobJson.WriteList(writer, jobs, incidents)));
             return ExitCodes.Ok;
         }
 

@@ -49,6 +49,24 @@ internal static class JobJson
         RunJson.WriteString(writer, "problem", job.Problem);
     }
 
+    /// <summary>
+    /// The job listing: one object per job with its number of unresolved incidents
+    /// (<c>incidents</c>), as <c>vigil jobs list --json</c> prints it and <c>GET /api/jobs</c> answers.
+    /// </summary>
+    public static void WriteList(Utf8JsonWriter writer, IEnumerable<JobView> jobs, IReadOnlyDictionary<string, int> unresolvedIncidents)
+    {
+        writer.WriteStartArray();
+        foreach (var job in jobs)
+        {
+            writer.WriteStartObject();
+            WriteFields(writer, job);
+            writer.WriteNumber("incidents", unresolvedIncidents.GetValueOrDefault(job.Name));
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    }
+
     /// <summary>Writes one job object.</summary>
     public static void Write(Utf8JsonWriter writer, JobView job)
     {
