@@ -84,6 +84,10 @@ internal static class VigilCli
         {
             return Fail(context, ExitCodes.Usage, e.Message);
         }
+        catch (Vigil.Operations.OperationException e)
+        {
+            return Fail(context, ExitCodes.Usage, e.Message);
+        }
         catch (CommandFailedException e)
         {
             return Fail(context, ExitCodes.Failure, e.Message);

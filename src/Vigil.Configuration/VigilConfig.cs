@@ -26,6 +26,9 @@ public sealed record VigilConfig
     /// <summary>The HTTP API.</summary>
     public ServerConfig Server { get; init; } = new();
 
+    /// <summary>Metrics export beyond <c>/metrics</c>.</summary>
+    public MetricsConfig Metrics { get; init; } = new();
+
     /// <summary>How long a stop waits for running actions before interrupting them (default 5m).</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
@@ -67,9 +70,19 @@ public enum StallAction
 /// <summary>The <c>server:</c> section.</summary>
 public sealed record ServerConfig
 {
-    /// <summary><c>host:port</c> the API listens on (default <c>127.0.0.1:7878</c>).</summary>
+    /// <summary><c>host:port</c> the API listens on (default <c>127.0.0.1:7878</c>; port 0 picks a free port).</summary>
     public string Listen { get; init; } = VigilConfig.DefaultListen;
 
     /// <summary>The environment variable holding the API's bearer token (default <c>VIGIL_TOKEN</c>).</summary>
     public string TokenEnv { get; init; } = "VIGIL_TOKEN";
+}
+
+/// <summary>The <c>metrics:</c> section.</summary>
+public sealed record MetricsConfig
+{
+    /// <summary>When set, metrics are pushed over OTLP/HTTP to this URL (<c>/v1/metrics</c> is added to a bare base URL).</summary>
+    public Uri? OtlpEndpoint { get; init; }
+
+    /// <summary>How often metrics are pushed (default 15s).</summary>
+    public TimeSpan OtlpInterval { get; init; } = TimeSpan.FromSeconds(15);
 }

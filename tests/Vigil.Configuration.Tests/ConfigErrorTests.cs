@@ -105,6 +105,9 @@ public class ConfigErrorTests
         { "listen without a port", "server: { listen: localhost }\n", """1:19: server.listen: "localhost" is not host:port (e.g. 127.0.0.1:7878)""" },
         { "listen port out of range", "server: { listen: \"0.0.0.0:70000\" }\n", """1:19: server.listen: "0.0.0.0:70000" is not host:port (e.g. 127.0.0.1:7878)""" },
         { "token_env", "server: { token_env: \"MY TOKEN\" }\n", """1:22: server.token_env: "MY TOKEN" is not a valid environment variable name""" },
+        { "otlp endpoint not a URL", "metrics: { otlp_endpoint: \"collector:4318\" }\n", """1:27: metrics.otlp_endpoint: "collector:4318" is not an absolute http:// or https:// URL (e.g. http://127.0.0.1:4318)""" },
+        { "otlp interval zero", "metrics: { otlp_interval: 0s }\n", """1:27: metrics.otlp_interval: must be greater than 0""" },
+        { "unknown metrics key", "metrics: { prometheus: true }\n", """1:12: unknown key "prometheus" in metrics""" },
         { "storage not postgres", "storage: mysql://db/vigil\n", "1:10: storage: expected a postgres:// URL (leave storage out for the embedded SQLite ledger)" },
 
         // YAML itself.

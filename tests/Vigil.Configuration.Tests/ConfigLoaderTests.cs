@@ -401,4 +401,16 @@ public class ConfigLoaderTests
         Assert.Equal(Environment.MachineName, host.MachineName);
         Assert.True(TimeZones.TryFind(host.TimeZoneId, out _, out _));
     }
+
+    [Fact]
+    public void Load_ServerPortZeroAndMetrics_AreRead()
+    {
+        var result = TestConfig.Parse("server: { listen: \"127.0.0.1:0\" }\nmetrics: { otlp_endpoint: \"http://127.0.0.1:4318\", otlp_interval: 30s }\n");
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        Assert.Equal("127.0.0.1:0", result.Config!.Server.Listen);
+        Assert.Equal(new Uri("http://127.0.0.1:4318"), result.Config.Metrics.OtlpEndpoint);
+        Assert.Equal(TimeSpan.FromSeconds(30), result.Config.Metrics.OtlpInterval);
+        Assert.Null(TestConfig.Parse("data_dir: ./d\n").Config!.Metrics.OtlpEndpoint);
+    }
 }

@@ -53,6 +53,10 @@ internal sealed class Daemon : IDisposable
         start.ArgumentList.Add("run");
         start.ArgumentList.Add("--config");
         start.ArgumentList.Add(config);
+
+        // Many daemons run at once across the suite: each takes a free port for its HTTP API.
+        start.ArgumentList.Add("--listen");
+        start.ArgumentList.Add("127.0.0.1:0");
         start.Environment.Remove("TZ");
         start.Environment.Remove("VIGIL_CONFIG");
         start.Environment.Remove("NOTIFY_SOCKET");

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Vigil.Operations.Json;
 
 namespace Vigil.Cli.Bench;
 
@@ -35,7 +36,7 @@ internal sealed class BenchReport
     public object? this[string name] => _fields.Find(f => f.Name == name).Value;
 
     /// <summary>The report as one compact JSON object.</summary>
-    public string ToJson() => CliJson.Write(writer =>
+    public string ToJson() => JsonText.Write(writer =>
     {
         writer.WriteStartObject();
         foreach (var (name, value) in _fields)

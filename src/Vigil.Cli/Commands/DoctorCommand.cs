@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Vigil.Operations.Json;
+using Vigil.Operations;
 using Vigil.Cli.Daemon;
 using Vigil.Cli.Operating;
 using Vigil.Cli.Output;
@@ -40,7 +42,7 @@ internal sealed class DoctorCommand : Command
     private async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var checks = new List<Check>();
-        await using var ledger = await OperatorLedger.OpenAsync(parseResult, _context, cancellationToken);
+        await using var ledger = await CliLedger.OpenAsync(parseResult, _context, cancellationToken);
         var now = ledger.Now;
         checks.Add(CheckDaemon(ledger.Config.DataDir, now));
 
@@ -72,7 +74,7 @@ internal sealed class DoctorCommand : Command
         var healthy = checks.All(c => c.Status != Status.Fail);
         if (parseResult.GetValue(_json))
         {
-            _context.Out.WriteLine(CliJson.Write(writer =>
+            _context.Out.WriteLine(JsonText.Write(writer =>
             {
                 writer.WriteStartObject();
                 writer.WriteBoolean("healthy", healthy);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Vigil.Cli.Daemon;
 using Vigil.Cli.Operating;
+using Vigil.Operations;
 using Vigil.Ledger;
 using Vigil.Scheduling;
 
@@ -52,7 +53,7 @@ internal sealed class DrainCommand : Command
                 : throw new UsageException($"--timeout: {error ?? "must be greater than 0"}");
         }
 
-        await using var ledger = await OperatorLedger.OpenAsync(parseResult, _context, cancellationToken);
+        await using var ledger = await CliLedger.OpenAsync(parseResult, _context, cancellationToken);
         var config = ledger.Config;
         var live = await FindLiveAsync(ledger, cancellationToken)
             ?? throw new CommandFailedException($"no daemon is running for {config.ConfigPath} (no live incarnation of node \"{config.Node}\" in the ledger)");

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using Vigil.Operations.Json;
+using Vigil.Operations;
 using Vigil.Cli.Operating;
 using Vigil.Incidents;
 
@@ -30,7 +32,7 @@ internal sealed class IncidentsAckCommand : Command
             throw new UsageException($"invalid incident id \"{text}\": expected a positive whole number");
         }
 
-        await using var ledger = await OperatorLedger.OpenAsync(parseResult, _context, cancellationToken);
+        await using var ledger = await CliLedger.OpenAsync(parseResult, _context, cancellationToken);
         var incident = await ledger.Store.GetIncidentAsync(id, cancellationToken) ?? throw new UsageException($"no incident {id}");
         if (incident.State != IncidentState.Open)
         {
@@ -45,7 +47,7 @@ internal sealed class IncidentsAckCommand : Command
         incident = (await ledger.Store.GetIncidentAsync(id, cancellationToken))!;
         if (parseResult.GetValue(_json))
         {
-            _context.Out.WriteLine(CliJson.Write(writer => IncidentJson.Write(writer, incident)));
+            _context.Out.WriteLine(JsonText.Write(writer => IncidentJson.Write(writer, incident)));
         }
         else
         {

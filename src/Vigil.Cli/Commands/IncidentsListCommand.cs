@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using Vigil.Operations.Json;
+using Vigil.Operations;
 using Vigil.Cli.Operating;
 using Vigil.Cli.Output;
 using Vigil.Incidents;
@@ -60,13 +62,13 @@ internal sealed class IncidentsListCommand : Command
             throw new UsageException($"--limit must be between 1 and {MaxLimit} (got {limit})");
         }
 
-        await using var ledger = await OperatorLedger.OpenAsync(parseResult, _context, cancellationToken);
+        await using var ledger = await CliLedger.OpenAsync(parseResult, _context, cancellationToken);
         var incidents = await ledger.Store.ListIncidentsAsync(
             new IncidentQuery { Job = parseResult.GetValue(_job), States = states, Kind = kind, Limit = limit },
             cancellationToken);
         if (parseResult.GetValue(_json))
         {
-            _context.Out.WriteLine(CliJson.Write(writer =>
+            _context.Out.WriteLine(JsonText.Write(writer =>
             {
                 writer.WriteStartArray();
                 foreach (var incident in incidents)

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Vigil.Cli.Operating;
-using Vigil.Jobs;
-using Vigil.Ledger;
+using Vigil.Operations;
 
 namespace Vigil.Cli.Commands;
 
@@ -26,35 +25,10 @@ internal sealed class JobsAddCommand : Command
     private async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var name = parseResult.GetValue(_name)!;
-        if (!JobDefinition.IsValidName(name))
-        {
-            throw new UsageException($"job name \"{name}\" is not valid (letters, digits, -, _ and ., starting with a letter or digit, at most 128 characters)");
-        }
-
-        await using var ledger = await OperatorLedger.OpenAsync(parseResult, _context, cancellationToken);
-        JobsEditCommand.RefuseIfDeclared(ledger, name, stored: null);
-        var existing = await ledger.Store.GetJobAsync(name, cancellationToken);
-        if (existing is { RemovedAt: null })
-        {
-            throw new UsageException($"job \"{name}\" already exists (change it with 'vigil jobs edit {name}')");
-        }
-
-        var now = ledger.Now;
-        var definition = _spec.Build(parseResult, name, existing: null, ledger.Config, anchorDefault: now);
-        await ledger.Store.UpsertJobAsync(
-            new StoredJob
-            {
-                Name = name,
-                Definition = JobCodec.Serialize(definition),
-                Source = JobSource.Api,
-                CreatedAt = now,
-                UpdatedAt = now,
-            },
-            cancellationToken);
-        ledger.Wake();
-
-        var view = await JobCatalog.FindAsync(ledger, name, cancellationToken);
-        var history = existing is null ? string.Empty : " (the earlier job of this name was removed; its runs are kept)";
+        JobOperations.CheckName(name);
+        await using var ledger = await CliLedger.OpenAsync(parseResult, _context, cancellationToken);
+        var (view, replaced) = await JobOperations.AddAsync(ledger, name, _spec.ToSpec(parseResult), JobSpecWords.Cli, cancellationToken);
+        var history = replaced ? " (the earlier job of this name was removed; its runs are kept)" : string.Empty;
         _context.Out.WriteLine($"added job \"{name}\"{history}: {view.Schedule!.Describe()}, next slot {Output.TimeText.Instant(view.NextSlot)}");
         return ExitCodes.Ok;
     }

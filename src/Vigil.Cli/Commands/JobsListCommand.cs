@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Vigil.Operations.Json;
 using Vigil.Cli.Operating;
+using Vigil.Operations;
 using Vigil.Cli.Output;
 using Vigil.Ledger;
 
@@ -24,25 +26,13 @@ internal sealed class JobsListCommand : Command
 
     private async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
-        await using var ledger = await OperatorLedger.OpenAsync(parseResult, _context, cancellationToken);
+        await using var ledger = await CliLedger.OpenAsync(parseResult, _context, cancellationToken);
         var jobs = await JobCatalog.ListAsync(ledger, cancellationToken);
         var incidents = await ledger.Store.CountUnresolvedIncidentsAsync(cancellationToken);
         var output = _context.Out;
         if (parseResult.GetValue(_json))
         {
-            output.WriteLine(CliJson.Write(writer =>
-            {
-                writer.WriteStartArray();
-                foreach (var job in jobs)
-                {
-                    writer.WriteStartObject();
-                    JobJson.WriteFields(writer, job);
-                    writer.WriteNumber("incidents", incidents.GetValueOrDefault(job.Name));
-                    writer.WriteEndObject();
-                }
-
-                writer.WriteEndArray();
-            }));
+            output.WriteLine(JsonText.Write(writer => JobJson.WriteList(writer, jobs, incidents)));
             return ExitCodes.Ok;
         }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Vigil.Cli.Operating;
+using Vigil.Operations;
 
 namespace Vigil.Cli.Commands;
 
@@ -30,30 +31,10 @@ internal sealed class JobsPauseCommand : Command
     private async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var name = parseResult.GetValue(_name)!;
-        await using var ledger = await OperatorLedger.OpenAsync(parseResult, _context, cancellationToken);
-        var stored = await ledger.Store.GetJobAsync(name, cancellationToken);
-        if (stored is null)
-        {
-            throw new UsageException(ledger.Config.Jobs.Any(j => j.Name == name)
-                ? $"job \"{name}\" is declared in {ledger.ConfigPath} but not in the ledger yet; start the daemon ('vigil run') to apply the config first"
-                : OperatorLedger.NoJob(name));
-        }
-
-        if (stored.RemovedAt is not null)
-        {
-            throw new UsageException($"job \"{name}\" was removed");
-        }
-
+        await using var ledger = await CliLedger.OpenAsync(parseResult, _context, cancellationToken);
         var verb = _pause ? "paused" : "resumed";
-        if (stored.Paused == _pause)
-        {
-            _context.Out.WriteLine($"job \"{name}\" was already {verb}");
-            return ExitCodes.Ok;
-        }
-
-        await ledger.Store.SetJobPausedAsync(name, _pause, ledger.Now, cancellationToken);
-        ledger.Wake();
-        _context.Out.WriteLine($"{verb} job \"{name}\"");
+        var changed = await JobOperations.SetPausedAsync(ledger, name, _pause, cancellationToken);
+        _context.Out.WriteLine(changed ? $"{verb} job \"{name}\"" : $"job \"{name}\" was already {verb}");
         return ExitCodes.Ok;
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Vigil.Cli.Operating;
+using Vigil.Operations;
 
 namespace Vigil.Cli.Commands;
 
@@ -22,17 +23,9 @@ internal sealed class JobsRemoveCommand : Command
     private async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var name = parseResult.GetValue(_name)!;
-        await using var ledger = await OperatorLedger.OpenAsync(parseResult, _context, cancellationToken);
-        var stored = await JobsEditCommand.GetApiJobAsync(ledger, name, cancellationToken);
-        if (stored.RemovedAt is not null)
-        {
-            _context.Out.WriteLine($"job \"{name}\" was already removed");
-            return ExitCodes.Ok;
-        }
-
-        await ledger.Store.RemoveJobAsync(name, ledger.Now, cancellationToken);
-        ledger.Wake();
-        _context.Out.WriteLine($"removed job \"{name}\" (its runs are kept)");
+        await using var ledger = await CliLedger.OpenAsync(parseResult, _context, cancellationToken);
+        var removed = await JobOperations.RemoveAsync(ledger, name, cancellationToken);
+        _context.Out.WriteLine(removed ? $"removed job \"{name}\" (its runs are kept)" : $"job \"{name}\" was already removed");
         return ExitCodes.Ok;
     }
 }

@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json.Nodes;
+using Vigil.Operations.Json;
 using Vigil.Cli.Operating;
+using Vigil.Operations;
 using Vigil.Cli.Output;
 using Vigil.Jobs;
 using Vigil.Ledger;
@@ -32,37 +33,14 @@ internal sealed class JobsShowCommand : Command
 
     private async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
-        await using var ledger = await OperatorLedger.OpenAsync(parseResult, _context, cancellationToken);
+        await using var ledger = await CliLedger.OpenAsync(parseResult, _context, cancellationToken);
         var job = await JobCatalog.FindAsync(ledger, parseResult.GetValue(_name)!, cancellationToken);
         var runs = await ledger.Store.ListRunsAsync(new RunQuery { Job = job.Name, Limit = LastRuns }, cancellationToken);
         var next = job.Active && job.Schedule is { } schedule ? ScheduleInputs.NextFires(schedule, ledger.Now, NextSlots) : [];
 
         if (parseResult.GetValue(_json))
         {
-            _context.Out.WriteLine(CliJson.Write(writer =>
-            {
-                writer.WriteStartObject();
-                JobJson.WriteFields(writer, job);
-                writer.WritePropertyName("definition");
-                if (job.Definition is { } definition)
-                {
-                    JsonNode.Parse(JobCodec.Serialize(definition))!.WriteTo(writer);
-                }
-                else
-                {
-                    writer.WriteNullValue();
-                }
-
-                writer.WriteStartArray("next_slots");
-                foreach (var slot in next)
-                {
-                    writer.WriteStringValue(Iso.Format(slot));
-                }
-
-                writer.WriteEndArray();
-                RunJson.WriteArray(writer, "runs", runs);
-                writer.WriteEndObject();
-            }));
+            _context.Out.WriteLine(JsonText.Write(writer => JobJson.WriteDetail(writer, job, next, runs)));
             return ExitCodes.Ok;
         }
 

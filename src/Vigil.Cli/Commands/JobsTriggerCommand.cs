@@ -1,7 +1,7 @@
 using System.CommandLine;
+using Vigil.Operations.Json;
 using Vigil.Cli.Operating;
-using Vigil.Jobs;
-using Vigil.Ledger;
+using Vigil.Operations;
 
 namespace Vigil.Cli.Commands;
 
@@ -26,36 +26,12 @@ internal sealed class JobsTriggerCommand : Command
     private async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var name = parseResult.GetValue(_name)!;
-        await using var ledger = await OperatorLedger.OpenAsync(parseResult, _context, cancellationToken);
-        var stored = await ledger.Store.GetJobAsync(name, cancellationToken);
-        if (stored is null)
-        {
-            throw new UsageException(ledger.Config.Jobs.Any(j => j.Name == name)
-                ? $"job \"{name}\" is declared in {ledger.ConfigPath} but not in the ledger yet; start the daemon ('vigil run') to apply the config first"
-                : OperatorLedger.NoJob(name));
-        }
-
-        if (stored.RemovedAt is not null)
-        {
-            throw new UsageException($"job \"{name}\" was removed; a manual run of it would not start");
-        }
-
-        string? session = null;
-        try
-        {
-            session = JobCodec.Deserialize(stored.Definition).Policies.Session;
-        }
-        catch (Exception e) when (e is System.Text.Json.JsonException or FormatException or InvalidOperationException or ArgumentException or NullReferenceException)
-        {
-            throw new UsageException($"job \"{name}\" has a stored definition that cannot be read ({e.Message})");
-        }
-
-        var id = await InsertManualRunAsync(ledger, name, session, cancellationToken);
-        ledger.Wake();
+        await using var ledger = await CliLedger.OpenAsync(parseResult, _context, cancellationToken);
+        var id = await JobOperations.TriggerAsync(ledger, name, cancellationToken);
         if (parseResult.GetValue(_json))
         {
             var run = await ledger.GetRunAsync(id, cancellationToken);
-            _context.Out.WriteLine(CliJson.Write(writer => Output.RunJson.Write(writer, run)));
+            _context.Out.WriteLine(JsonText.Write(writer => RunJson.Write(writer, run)));
         }
         else
         {
@@ -63,28 +39,5 @@ internal sealed class JobsTriggerCommand : Command
         }
 
         return ExitCodes.Ok;
-    }
-
-    /// <remarks>
-    /// The slot is now, at the ledger's millisecond precision. Two triggers in the same millisecond
-    /// would share (job, slot, attempt), so the second moves one millisecond on instead of being lost.
-    /// </remarks>
-    private static async Task<long> InsertManualRunAsync(OperatorLedger ledger, string name, string? session, CancellationToken cancellationToken)
-    {
-        var now = ledger.Now;
-        var slot = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
-        for (var i = 0; i < 1000; i++, slot = slot.AddMilliseconds(1))
-        {
-            var id = await ledger.Store.InsertRunAsync(
-                new NewRun { Job = name, Slot = slot, Attempt = 1, Trigger = RunTrigger.Manual, Session = session },
-                now,
-                cancellationToken);
-            if (id is { } inserted)
-            {
-                return inserted;
-            }
-        }
-
-        throw new IOException($"could not insert a manual run of \"{name}\": every slot near now is taken");
     }
 }

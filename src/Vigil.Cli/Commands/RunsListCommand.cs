@@ -1,8 +1,9 @@
 using System.CommandLine;
+using Vigil.Operations.Json;
 using Vigil.Cli.Operating;
+using Vigil.Operations;
 using Vigil.Cli.Output;
 using Vigil.Ledger;
-using Vigil.Scheduling;
 
 namespace Vigil.Cli.Commands;
 
@@ -10,9 +11,6 @@ namespace Vigil.Cli.Commands;
 internal sealed class RunsListCommand : Command
 {
     private const int DefaultLimit = 50;
-    private const int MaxLimit = 10_000;
-
-    private static readonly string StateNames = string.Join(", ", Enum.GetValues<RunState>().Select(s => s.Name()));
 
     private readonly CliContext _context;
     private readonly Option<string?> _job = new("--job")
@@ -23,7 +21,7 @@ internal sealed class RunsListCommand : Command
 
     private readonly Option<string?> _state = new("--state")
     {
-        Description = $"Only runs in this state: {StateNames}",
+        Description = $"Only runs in this state: {RunOperations.StateNames}",
         HelpName = "S",
     };
 
@@ -35,7 +33,7 @@ internal sealed class RunsListCommand : Command
 
     private readonly Option<int> _limit = new("--limit")
     {
-        Description = $"At most N runs (1-{MaxLimit})",
+        Description = $"At most N runs (1-{RunOperations.MaxLimit})",
         HelpName = "N",
         DefaultValueFactory = _ => DefaultLimit,
     };
@@ -55,51 +53,17 @@ internal sealed class RunsListCommand : Command
         SetAction((parseResult, cancellationToken) => ExecuteAsync(parseResult, cancellationToken));
     }
 
-    /// <summary>Reads <c>--since</c>: an ISO instant, or a duration before <paramref name="now"/>.</summary>
-    internal static DateTimeOffset ParseSince(string text, DateTimeOffset now)
-    {
-        if (Iso.TryParse(text, TimeZoneInfo.Utc, out var instant))
-        {
-            return instant;
-        }
-
-        if (Duration.TryParse(text, out var ago, out _))
-        {
-            return now - ago;
-        }
-
-        throw new UsageException($"invalid --since \"{text}\": expected an ISO-8601 instant such as 2026-03-29T00:00:00Z or a duration such as 24h");
-    }
-
     private async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
-        RunState? state = null;
-        if (parseResult.GetValue(_state) is { } stateText)
-        {
-            state = RunStates.TryParse(stateText.Trim(), out var parsed)
-                ? parsed
-                : throw new UsageException($"invalid --state \"{stateText}\": expected one of {StateNames}");
-        }
+        var state = parseResult.GetValue(_state) is { } stateText ? RunOperations.ParseState("--state", stateText) : (RunState?)null;
+        var limit = RunOperations.CheckLimit("--limit", parseResult.GetValue(_limit));
+        var since = parseResult.GetValue(_since) is { } sinceText ? RunOperations.ParseSince("--since", sinceText, _context.Time.GetUtcNow()) : (DateTimeOffset?)null;
 
-        var limit = parseResult.GetValue(_limit);
-        if (limit is < 1 or > MaxLimit)
-        {
-            throw new UsageException($"--limit must be between 1 and {MaxLimit} (got {limit})");
-        }
-
-        var since = parseResult.GetValue(_since) is { } sinceText ? ParseSince(sinceText, _context.Time.GetUtcNow()) : (DateTimeOffset?)null;
-
-        await using var ledger = await OperatorLedger.OpenAsync(parseResult, _context, cancellationToken);
-        var job = parseResult.GetValue(_job);
-        if (job is not null && await ledger.Store.GetJobAsync(job, cancellationToken) is null && !ledger.Config.Jobs.Any(j => j.Name == job))
-        {
-            throw new UsageException(OperatorLedger.NoJob(job));
-        }
-
-        var runs = await ledger.Store.ListRunsAsync(new RunQuery { Job = job, State = state, Since = since, Limit = limit }, cancellationToken);
+        await using var ledger = await CliLedger.OpenAsync(parseResult, _context, cancellationToken);
+        var runs = await RunOperations.ListAsync(ledger, new RunQuery { Job = parseResult.GetValue(_job), State = state, Since = since, Limit = limit }, cancellationToken);
         if (parseResult.GetValue(_json))
         {
-            _context.Out.WriteLine(CliJson.Write(writer => RunJson.WriteArray(writer, name: null, runs)));
+            _context.Out.WriteLine(JsonText.Write(writer => RunJson.WriteArray(writer, name: null, runs)));
         }
         else if (runs.Count == 0)
         {

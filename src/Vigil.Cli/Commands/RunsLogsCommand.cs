@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Vigil.Cli.Operating;
+using Vigil.Operations;
 using Vigil.Ledger;
 
 namespace Vigil.Cli.Commands;
@@ -23,7 +24,7 @@ internal sealed class RunsLogsCommand : Command
     private async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var id = OperatorOptions.ParseRunId(parseResult.GetValue(_run)!);
-        await using var ledger = await OperatorLedger.OpenAsync(parseResult, _context, cancellationToken);
+        await using var ledger = await CliLedger.OpenAsync(parseResult, _context, cancellationToken);
         var run = await ledger.GetRunAsync(id, cancellationToken);
         var output = await ledger.Store.GetRunOutputAsync(id, cancellationToken);
         if (string.IsNullOrEmpty(output))

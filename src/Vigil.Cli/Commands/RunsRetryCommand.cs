@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using Vigil.Operations.Json;
 using Vigil.Cli.Operating;
-using Vigil.Ledger;
+using Vigil.Operations;
 
 namespace Vigil.Cli.Commands;
 
@@ -26,50 +27,12 @@ internal sealed class RunsRetryCommand : Command
     private async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var id = OperatorOptions.ParseRunId(parseResult.GetValue(_run)!);
-        await using var ledger = await OperatorLedger.OpenAsync(parseResult, _context, cancellationToken);
-        var run = await ledger.GetRunAsync(id, cancellationToken);
-        if (!run.State.IsTerminal())
-        {
-            throw new UsageException($"run {id} is {run.State.Name()}; only a run that ended without success can be retried");
-        }
-
-        if (run.State == RunState.Succeeded)
-        {
-            throw new UsageException($"run {id} succeeded; only a run that ended without success can be retried (use 'vigil jobs trigger {run.Job}' for a new run)");
-        }
-
-        var job = await ledger.Store.GetJobAsync(run.Job, cancellationToken);
-        if (job is null || job.RemovedAt is not null)
-        {
-            throw new UsageException($"job \"{run.Job}\" was removed; a new attempt of its run would not start");
-        }
-
-        var attempts = await ledger.Store.ListAttemptsAsync(run.Job, run.Slot, cancellationToken);
-        if (attempts.FirstOrDefault(a => !a.State.IsTerminal()) is { } open)
-        {
-            throw new UsageException($"the slot of run {id} already has attempt {open.Attempt} {open.State.Name()} (run {open.Id})");
-        }
-
-        var next = attempts.Count == 0 ? run.Attempt + 1 : attempts.Max(a => a.Attempt) + 1;
-        var newId = await ledger.Store.InsertRunAsync(
-            new NewRun
-            {
-                Job = run.Job,
-                Slot = run.Slot,
-                Attempt = next,
-                Trigger = RunTrigger.Manual,
-                Session = run.Session,
-                Resumed = attempts.Any(a => a.State == RunState.Interrupted),
-            },
-            ledger.Now,
-            cancellationToken)
-            ?? throw new UsageException($"attempt {next} of the slot of run {id} was inserted by someone else meanwhile; see 'vigil runs list --job {run.Job}'");
-        ledger.Wake();
-
+        await using var ledger = await CliLedger.OpenAsync(parseResult, _context, cancellationToken);
+        var newId = await RunOperations.RetryAsync(ledger, id, cancellationToken);
         if (parseResult.GetValue(_json))
         {
             var inserted = await ledger.GetRunAsync(newId, cancellationToken);
-            _context.Out.WriteLine(CliJson.Write(writer => Output.RunJson.Write(writer, inserted)));
+            _context.Out.WriteLine(JsonText.Write(writer => RunJson.Write(writer, inserted)));
         }
         else
         {

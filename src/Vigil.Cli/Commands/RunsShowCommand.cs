@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using Vigil.Operations.Json;
 using Vigil.Cli.Operating;
+using Vigil.Operations;
 using Vigil.Cli.Output;
 using Vigil.Ledger;
 using Vigil.Scheduling;
@@ -27,21 +29,14 @@ internal sealed class RunsShowCommand : Command
     private async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var id = OperatorOptions.ParseRunId(parseResult.GetValue(_run)!);
-        await using var ledger = await OperatorLedger.OpenAsync(parseResult, _context, cancellationToken);
+        await using var ledger = await CliLedger.OpenAsync(parseResult, _context, cancellationToken);
         var run = await ledger.GetRunAsync(id, cancellationToken);
         var attempts = await ledger.Store.ListAttemptsAsync(run.Job, run.Slot, cancellationToken);
         var output = await ledger.Store.GetRunOutputAsync(id, cancellationToken);
 
         if (parseResult.GetValue(_json))
         {
-            _context.Out.WriteLine(CliJson.Write(writer =>
-            {
-                writer.WriteStartObject();
-                RunJson.WriteFields(writer, run);
-                writer.WriteNumber("output_chars", output?.Length ?? 0);
-                RunJson.WriteArray(writer, "attempts", attempts);
-                writer.WriteEndObject();
-            }));
+            _context.Out.WriteLine(JsonText.Write(writer => RunJson.WriteDetail(writer, run, attempts, output)));
             return ExitCodes.Ok;
         }
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using Vigil.Operations.Json;
 using Vigil.Scheduling;
 
 namespace Vigil.Cli.Commands;
@@ -32,7 +33,7 @@ internal sealed class ScheduleBatch : IDisposable
     public ScheduleBatch(CliContext context)
     {
         _context = context;
-        _writer = new Utf8JsonWriter(_buffer, CliJson.WriterOptions);
+        _writer = new Utf8JsonWriter(_buffer, JsonText.WriterOptions);
     }
 
     /// <summary>Reads stdin to its end, answering each line; returns the exit code.</summary>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Vigil.Operations.Json;
 using Vigil.Scheduling;
 
 namespace Vigil.Cli.Commands;
@@ -92,7 +93,7 @@ internal sealed class ScheduleExplainCommand : Command
 
     private void WriteJson(Schedule schedule, DateTimeOffset from, List<DateTimeOffset> fires, List<string> warnings)
     {
-        _context.Out.WriteLine(CliJson.Write(writer =>
+        _context.Out.WriteLine(JsonText.Write(writer =>
         {
             writer.WriteStartObject();
             writer.WriteString("expr", schedule.Text);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Vigil.Operations.Json;
 using Vigil.Scheduling;
 
 namespace Vigil.Cli.Commands;
@@ -113,7 +114,7 @@ internal sealed class ScheduleNextCommand : Command
 
     private void WriteJson(Schedule schedule, List<DateTimeOffset> fires)
     {
-        _context.Out.WriteLine(CliJson.Write(writer =>
+        _context.Out.WriteLine(JsonText.Write(writer =>
         {
             writer.WriteStartObject();
             writer.WriteString("expr", schedule.Text);

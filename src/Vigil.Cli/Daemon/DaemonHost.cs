@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Vigil.Api.Hosting;
 using Vigil.Configuration;
 using Vigil.Engine;
 using Vigil.Incidents;
@@ -31,22 +32,26 @@ internal sealed partial class DaemonHost : IDisposable
     private readonly Channel<string> _reloads = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private readonly List<IDisposable> _disposables = [];
     private VigilEngine? _engine;
+    private DaemonLink? _link;
     private DaemonHealth? _health;
     private int _stopSignals;
     private long _firstStopTicks;
 
-    private DaemonHost(VigilConfig config, CliContext context, ILogger logger)
+    private readonly StderrLoggerProvider _logs;
+
+    private DaemonHost(VigilConfig config, CliContext context, StderrLoggerProvider logs)
     {
         _initial = config;
         _context = context;
-        _logger = logger;
+        _logs = logs;
+        _logger = logs.CreateLogger("vigil");
     }
 
     /// <summary>Runs the daemon until it has drained; returns the exit code.</summary>
     public static async Task<int> RunAsync(VigilConfig config, CliContext context)
     {
         using var logs = new StderrLoggerProvider(context.Error, context.Time, LogLevel.Information);
-        using var host = new DaemonHost(config, context, logs.CreateLogger("vigil"));
+        using var host = new DaemonHost(config, context, logs);
         return await host.RunAsync().ConfigureAwait(false);
     }
 
@@ -63,6 +68,7 @@ internal sealed partial class DaemonHost : IDisposable
     private async Task<int> RunAsync()
     {
         var time = _context.Time;
+        var apiOptions = ApiSettings.Resolve(_initial, _context);
         using var daemonLock = LocalLedger.LockDataDirectory(_initial);
         var store = await LocalLedger.OpenAsync(_initial, time, CancellationToken.None).ConfigureAwait(false);
         await using (store.ConfigureAwait(false))
@@ -103,17 +109,49 @@ internal sealed partial class DaemonHost : IDisposable
             }));
             WatchFiles();
 
-            var reloading = ReloadLoopAsync(store);
-            LogStarted(_logger, _initial.ConfigPath, _initial.SqlitePath);
-            StartupGc.UntilReady(_engine);
-            await _engine.RunAsync(_stop.Token).ConfigureAwait(false);
-            await healthCancel.CancelAsync().ConfigureAwait(false);
-            await healthLoop.ConfigureAwait(false);
-            _reloads.Writer.TryComplete();
-            await reloading.ConfigureAwait(false);
+            _link = new DaemonLink(store, _engine, time, _initial, RequestDrain);
+            var api = await StartApiAsync(apiOptions).ConfigureAwait(false);
+            await using (api.ConfigureAwait(false))
+            {
+                var reloading = ReloadLoopAsync(store);
+                LogStarted(_logger, _initial.ConfigPath, _initial.SqlitePath);
+                StartupGc.UntilReady(_engine);
+                await _engine.RunAsync(_stop.Token).ConfigureAwait(false);
+                await healthCancel.CancelAsync().ConfigureAwait(false);
+                await healthLoop.ConfigureAwait(false);
+                _reloads.Writer.TryComplete();
+                await reloading.ConfigureAwait(false);
+            }
         }
 
         return ExitCodes.Ok;
+    }
+
+    /// <summary>Starts the HTTP surface; an address that cannot be bound is one clear line, not a trace.</summary>
+    private async Task<ApiHost> StartApiAsync(ApiOptions options)
+    {
+        try
+        {
+            var api = await ApiHost.StartAsync(options, _link!, _logs, CancellationToken.None).ConfigureAwait(false);
+            LogApiListening(_logger, api.Address.ToString().TrimEnd('/'), options.Token is null ? "no token (loopback only)" : "bearer token required");
+            return api;
+        }
+        catch (IOException e)
+        {
+            throw new CommandFailedException(e.Message);
+        }
+    }
+
+    /// <summary>A drain asked through the API: a first request drains, a repeated one is not a second signal.</summary>
+    private bool RequestDrain()
+    {
+        if (Volatile.Read(ref _stopSignals) > 0)
+        {
+            return false;
+        }
+
+        RequestStop("API drain");
+        return true;
     }
 
     /// <summary>
@@ -223,6 +261,7 @@ internal sealed partial class DaemonHost : IDisposable
             try
             {
                 await JobSync.ApplyAsync(store, result.Config!, _context.Time.GetUtcNow(), _logger, CancellationToken.None).ConfigureAwait(false);
+                _link?.Reloaded(result.Config! with { Server = _initial.Server });
                 LogReloaded(_logger, why);
                 _engine?.ReloadJobs();
             }
@@ -252,6 +291,9 @@ internal sealed partial class DaemonHost : IDisposable
 
     [LoggerMessage(204, LogLevel.Error, "Config not reloaded ({Why}): {Error}")]
     private static partial void LogReloadFailed(ILogger logger, string why, string error);
+
+    [LoggerMessage(207, LogLevel.Information, "API listening on {Address} ({Access})")]
+    private static partial void LogApiListening(ILogger logger, string address, string access);
 
     [LoggerMessage(205, LogLevel.Information, "Config reloaded ({Why})")]
     private static partial void LogReloaded(ILogger logger, string why);

@@ -10,11 +10,12 @@ namespace Vigil.Configuration.Reading;
 internal static class ConfigReader
 {
     private static readonly IReadOnlyList<string> TopKeys =
-        ["data_dir", "storage", "node", "timezone", "server", "drain_timeout", "on_stop", "max_concurrent_runs", "stall_after", "on_stall", "alert_reminder", "defaults", "alerts", "jobs"];
+        ["data_dir", "storage", "node", "timezone", "server", "metrics", "drain_timeout", "on_stop", "max_concurrent_runs", "stall_after", "on_stall", "alert_reminder", "defaults", "alerts", "jobs"];
 
     private static readonly (string, StallAction)[] StallActions = [("log", StallAction.Log), ("exit", StallAction.Exit)];
 
     private static readonly IReadOnlyList<string> ServerKeys = ["listen", "token_env"];
+    private static readonly IReadOnlyList<string> MetricsKeys = ["otlp_endpoint", "otlp_interval"];
     private static readonly IReadOnlyList<string> JobOnlyKeys = ["schedule", "every", "at", "anchor", "timezone", "enabled", "run"];
 
     /// <summary>The config, or null when there were errors (all of them in <paramref name="errors"/>).</summary>
@@ -86,6 +87,9 @@ internal static class ConfigReader
                     break;
                 case "server":
                     config = config with { Server = ReadServer(value, r) };
+                    break;
+                case "metrics":
+                    config = config with { Metrics = ReadMetrics(value, r) };
                     break;
                 case "drain_timeout" when r.TryDuration(value, name, positive: false, out var drain):
                     config = config with { DrainTimeout = drain };
@@ -235,13 +239,51 @@ internal static class ConfigReader
         return server;
     }
 
-    /// <summary><c>host:port</c> with a port in 1-65535; an IPv6 host is written in brackets (<c>[::1]:7878</c>).</summary>
+    private static MetricsConfig ReadMetrics(YamlNode node, NodeReader r)
+    {
+        var metrics = new MetricsConfig();
+        if (node is YamlScalar { IsNull: true } || r.Mapping(node, "metrics") is not { } map)
+        {
+            return metrics;
+        }
+
+        foreach (var (key, value) in map.Entries)
+        {
+            var path = $"metrics.{key.Value}";
+            switch (key.Value)
+            {
+                case "otlp_endpoint" when r.TryName(value, path, out var url):
+                    if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0)
+                    {
+                        metrics = metrics with { OtlpEndpoint = uri };
+                    }
+                    else
+                    {
+                        r.Error(value, path, $"\"{url}\" is not an absolute http:// or https:// URL (e.g. http://127.0.0.1:4318)");
+                    }
+
+                    break;
+                case "otlp_interval" when r.TryDuration(value, path, positive: true, out var interval):
+                    metrics = metrics with { OtlpInterval = interval };
+                    break;
+                case "otlp_endpoint" or "otlp_interval":
+                    break;
+                default:
+                    r.UnknownKey(key, MetricsKeys, "in metrics");
+                    break;
+            }
+        }
+
+        return metrics;
+    }
+
+    /// <summary><c>host:port</c> with a port in 0-65535 (0: any free port); an IPv6 host is written in brackets (<c>[::1]:7878</c>).</summary>
     internal static bool IsHostPort(string text)
     {
         var colon = text.LastIndexOf(':');
         if (colon <= 0
             || !int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port)
-            || port is < 1 or > 65535)
+            || port is < 0 or > 65535)
         {
             return false;
         }

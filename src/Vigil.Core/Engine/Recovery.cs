@@ -38,6 +38,7 @@ internal static class Recovery
         var running = await store.ListRunningAsync(current.Node, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         var items = new List<Interruption>();
+        var interruptedJobs = new List<string>();
         var retried = 0;
         var adopted = 0;
         foreach (var run in running)
@@ -69,6 +70,7 @@ internal static class Recovery
                     // Not supervisable here (its job is gone): its command is killed and the run interrupted below.
                     RunningShim.KillOrphans(ShimFiles.For(runsDirectory, run.Id));
                     items.Add(await InterruptionAsync(store, owned, current.Id, "adopted, but its job is no longer defined; its command was killed", jobLookup, now, cancellationToken).ConfigureAwait(false));
+                    interruptedJobs.Add(run.Job);
                     continue;
                 }
 
@@ -87,6 +89,7 @@ internal static class Recovery
             }
 
             items.Add(item);
+            interruptedJobs.Add(run.Job);
             if (logger.IsEnabled(LogLevel.Warning))
             {
                 Log.RunInterrupted(logger, run.Id, run.Job, Iso.Format(run.Slot), item.Reason);
@@ -94,6 +97,11 @@ internal static class Recovery
         }
 
         var applied = items.Count == 0 ? 0 : await store.InterruptAsync(items, now, cancellationToken).ConfigureAwait(false);
+        foreach (var job in interruptedJobs)
+        {
+            Telemetry.VigilMetrics.RunEnded(job, RunState.Interrupted);
+        }
+
         Log.RecoveryDone(logger, applied, retried, adopted, stopwatch.ElapsedMilliseconds);
         return new RecoveryReport(applied, retried, stopwatch.Elapsed) { Adopted = adopted };
     }

@@ -236,6 +236,7 @@ internal sealed class Supervisor(
                     now,
                     CancellationToken.None).ConfigureAwait(false);
                 reason = decision.Reason;
+                Telemetry.VigilMetrics.RunEnded(run.Job, state, now - active.StartedAt);
             }
             else
             {
@@ -259,6 +260,7 @@ internal sealed class Supervisor(
                     RetryNotBefore = retry is { Retry: true } r ? r.At : null,
                 };
                 await store.FinishAsync(run.Id, owner, outcome, now, CancellationToken.None).ConfigureAwait(false);
+                Telemetry.VigilMetrics.RunEnded(run.Job, state, now - active.StartedAt);
             }
 
             // The outcome is in the ledger: the run's directory has served its purpose.

@@ -234,5 +234,12 @@ public sealed partial class VigilEngine
         }
 
         await Task.WhenAll(inserts).ConfigureAwait(false);
+        foreach (var run in _newRuns)
+        {
+            if (run.State != RunState.Pending)
+            {
+                Telemetry.VigilMetrics.RunEnded(run.Job, run.State);
+            }
+        }
     }
 }

@@ -161,6 +161,10 @@ public sealed partial class VigilEngine
                         Deadline = startedAt + job.Policies.Timeout,
                     };
                     _supervisor.Start(claimed, job, startedAt, startedAt + job.Policies.Timeout);
+                    if (run.Trigger == RunTrigger.Schedule)
+                    {
+                        Telemetry.VigilMetrics.Started(run.Job, startedAt - run.Slot);
+                    }
                     break;
                 case ClaimResult.LeaseLost:
                     leaseLost = true;
@@ -284,6 +288,11 @@ public sealed partial class VigilEngine
     {
         var resolved = await _store.ResolvePendingAsync(run.Id, state, reason, now, cancellationToken).ConfigureAwait(false);
         _resolved++;
+        if (resolved)
+        {
+            Telemetry.VigilMetrics.RunEnded(run.Job, state);
+        }
+
         return resolved;
     }
 }

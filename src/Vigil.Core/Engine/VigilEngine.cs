@@ -45,6 +45,7 @@ public sealed partial class VigilEngine : IAsyncDisposable
     private StallWatchdog? _watchdog;
     private volatile bool _reloadRequested;
     private Incarnation? _incarnation;
+    private long _lastLoopTicks;
 
     /// <summary>
     /// Creates an engine over <paramref name="store"/> that runs commands, HTTP calls and the
@@ -86,6 +87,12 @@ public sealed partial class VigilEngine : IAsyncDisposable
 
     /// <summary>This process's incarnation, once started.</summary>
     public Incarnation? Incarnation => _incarnation;
+
+    /// <summary>When the loop last went round (null before it first did): what liveness probes and the heartbeat metric read.</summary>
+    public DateTimeOffset? LastLoopAt => Interlocked.Read(ref _lastLoopTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+
+    /// <summary>The longest the loop sleeps when nothing is due.</summary>
+    public TimeSpan MaxSleep => _options.MaxSleep;
 
     /// <summary>The number of runs this node is supervising.</summary>
     public int RunningCount => _supervisor.Count;
@@ -217,6 +224,7 @@ public sealed partial class VigilEngine : IAsyncDisposable
                 }
 
                 var now = _time.GetUtcNow();
+                Interlocked.Exchange(ref _lastLoopTicks, now.UtcTicks);
                 _plannerBeat.Busy(now);
                 await PlanDueAsync(now, cancellationToken).ConfigureAwait(false);
                 await StartPendingAsync(now, cancellationToken).ConfigureAwait(false);

@@ -10,6 +10,9 @@ internal abstract class WriteOperation(bool singleStatement, CancellationToken c
 {
     public CancellationToken CancellationToken { get; } = cancellationToken;
 
+    /// <summary>When the write was queued (<see cref="System.Diagnostics.Stopwatch"/> ticks), for the write-latency metric.</summary>
+    public long EnqueuedTimestamp { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
+
     /// <summary>
     /// The work changes the database with one statement at most, so SQLite's own statement rollback
     /// already undoes a failed one: it runs without a savepoint of its own.

@@ -200,6 +200,7 @@ internal sealed class WriteQueue : IAsyncDisposable
 
         Interlocked.Increment(ref _commits);
         Interlocked.Add(ref _operations, executed);
+        Telemetry.LedgerMetrics.Committed(batch.Select(static o => o.EnqueuedTimestamp));
         foreach (var operation in batch)
         {
             operation.Complete();

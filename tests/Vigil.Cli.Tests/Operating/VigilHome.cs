@@ -43,7 +43,8 @@ public sealed class VigilHome : IDisposable
     }
 
     /// <summary>Starts <c>vigil run</c> on this config.</summary>
-    public BackgroundVigil StartDaemon() => VigilProcess.Start("run", "--config", ConfigPath);
+    /// <summary>Starts the daemon on this home's config, its HTTP API on a free port (tests run many daemons at once).</summary>
+    public BackgroundVigil StartDaemon() => VigilProcess.Start("run", "--config", ConfigPath, "--listen", "127.0.0.1:0");
 
     /// <summary>Asks <paramref name="probe"/> until it answers non-null; fails after <paramref name="timeout"/>.</summary>
     public static async Task<T> WaitForAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, string what)

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Vigil.Ledger;
 using Vigil.Scheduling;
 
-namespace Vigil.Cli.Output;
+namespace Vigil.Operations.Json;
 
 /// <summary>
 /// A run as JSON. The contract's names come first (<c>id</c>, <c>job</c>, <c>slot</c>, <c>attempt</c>,
@@ -16,6 +16,19 @@ internal static class RunJson
     {
         writer.WriteStartObject();
         WriteFields(writer, run);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// One run with the length of its captured output and every attempt of its slot: what
+    /// <c>vigil runs show --json</c> prints and <c>GET /api/runs/ID</c> answers.
+    /// </summary>
+    public static void WriteDetail(Utf8JsonWriter writer, RunRecord run, IEnumerable<RunRecord> attempts, string? output)
+    {
+        writer.WriteStartObject();
+        WriteFields(writer, run);
+        writer.WriteNumber("output_chars", output?.Length ?? 0);
+        WriteArray(writer, "attempts", attempts);
         writer.WriteEndObject();
     }
 

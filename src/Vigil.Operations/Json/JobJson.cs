@@ -1,8 +1,7 @@
 using System.Text.Json;
-using Vigil.Cli.Operating;
 using Vigil.Jobs;
 
-namespace Vigil.Cli.Output;
+namespace Vigil.Operations.Json;
 
 /// <summary>
 /// A job as JSON. The contract's names come first (<c>name</c>, <c>schedule</c>, <c>timezone</c>,
@@ -50,11 +49,58 @@ internal static class JobJson
         RunJson.WriteString(writer, "problem", job.Problem);
     }
 
+    /// <summary>
+    /// The job listing: one object per job with its number of unresolved incidents
+    /// (<c>incidents</c>), as <c>vigil jobs list --json</c> prints it and <c>GET /api/jobs</c> answers.
+    /// </summary>
+    public static void WriteList(Utf8JsonWriter writer, IEnumerable<JobView> jobs, IReadOnlyDictionary<string, int> unresolvedIncidents)
+    {
+        writer.WriteStartArray();
+        foreach (var job in jobs)
+        {
+            writer.WriteStartObject();
+            WriteFields(writer, job);
+            writer.WriteNumber("incidents", unresolvedIncidents.GetValueOrDefault(job.Name));
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    }
+
     /// <summary>Writes one job object.</summary>
     public static void Write(Utf8JsonWriter writer, JobView job)
     {
         writer.WriteStartObject();
         WriteFields(writer, job);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// One job with its definition (policies merged), its next slots and its latest runs: what
+    /// <c>vigil jobs show --json</c> prints and <c>GET /api/jobs/NAME</c> answers.
+    /// </summary>
+    public static void WriteDetail(Utf8JsonWriter writer, JobView job, IEnumerable<DateTimeOffset> nextSlots, IEnumerable<Ledger.RunRecord> runs)
+    {
+        writer.WriteStartObject();
+        WriteFields(writer, job);
+        writer.WritePropertyName("definition");
+        if (job.Definition is { } definition)
+        {
+            System.Text.Json.Nodes.JsonNode.Parse(JobCodec.Serialize(definition))!.WriteTo(writer);
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
+
+        writer.WriteStartArray("next_slots");
+        foreach (var slot in nextSlots)
+        {
+            writer.WriteStringValue(Scheduling.Iso.Format(slot));
+        }
+
+        writer.WriteEndArray();
+        RunJson.WriteArray(writer, "runs", runs);
         writer.WriteEndObject();
     }
 }

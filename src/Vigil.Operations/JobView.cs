@@ -2,7 +2,7 @@ using Vigil.Jobs;
 using Vigil.Ledger;
 using Vigil.Scheduling;
 
-namespace Vigil.Cli.Operating;
+namespace Vigil.Operations;
 
 /// <summary>
 /// One job as the operator verbs show it: the stored job (or the config's definition when the config

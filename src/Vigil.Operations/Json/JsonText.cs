@@ -2,10 +2,10 @@ using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
-namespace Vigil.Cli;
+namespace Vigil.Operations.Json;
 
-/// <summary>How the CLI writes JSON: compact, one document per line, readable escaping.</summary>
-internal static class CliJson
+/// <summary>How the CLI and the API write JSON: compact, one document per line, readable escaping.</summary>
+internal static class JsonText
 {
     /// <summary>
     /// Writer options. The relaxed encoder leaves quotes, <c>+</c> and non-ASCII text readable
@@ -26,6 +26,6 @@ internal static class CliJson
             write(writer);
         }
 
-        return CliText.Utf8.GetString(buffer.WrittenSpan);
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 }

@@ -3,7 +3,7 @@ using Vigil.Jobs;
 using Vigil.Ledger;
 using Vigil.Scheduling;
 
-namespace Vigil.Cli.Operating;
+namespace Vigil.Operations;
 
 /// <summary>
 /// Every job an operator should see: the ledger's jobs (removed ones included) plus the jobs the
@@ -18,8 +18,8 @@ internal static class JobCatalog
     /// <summary>All jobs, ordered by name.</summary>
     public static async Task<List<JobView>> ListAsync(OperatorLedger ledger, CancellationToken cancellationToken)
     {
-        var stored = await ledger.Store.ListJobsAsync(includeRemoved: true, cancellationToken);
-        var lastRuns = await ledger.Store.GetLastRunsAsync(cancellationToken);
+        var stored = await ledger.Store.ListJobsAsync(includeRemoved: true, cancellationToken).ConfigureAwait(false);
+        var lastRuns = await ledger.Store.GetLastRunsAsync(cancellationToken).ConfigureAwait(false);
         var plan = JobReconciler.Plan(ledger.Config.Jobs, stored);
         var now = ledger.Now;
 
@@ -67,8 +67,27 @@ internal static class JobCatalog
     /// <summary>One job by name (a config job not applied yet included), or a usage error.</summary>
     public static async Task<JobView> FindAsync(OperatorLedger ledger, string name, CancellationToken cancellationToken)
     {
-        var views = await ListAsync(ledger, cancellationToken);
-        return views.Find(v => v.Name == name) ?? throw new UsageException(OperatorLedger.NoJob(name));
+        var views = await ListAsync(ledger, cancellationToken).ConfigureAwait(false);
+        return views.Find(v => v.Name == name) ?? throw OperationException.NoJob(name);
+    }
+
+    /// <summary>The next <paramref name="count"/> slots of an active job after <paramref name="now"/>; none for a paused, removed or unreadable one.</summary>
+    public static List<DateTimeOffset> NextSlots(JobView job, DateTimeOffset now, int count)
+    {
+        var slots = new List<DateTimeOffset>(count);
+        if (!job.Active || job.Schedule is not { } schedule)
+        {
+            return slots;
+        }
+
+        var cursor = now;
+        while (slots.Count < count && schedule.GetNextOccurrence(cursor) is { } next)
+        {
+            slots.Add(next);
+            cursor = next;
+        }
+
+        return slots;
     }
 
     /// <summary>
