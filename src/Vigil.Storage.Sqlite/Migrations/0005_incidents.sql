@@ -51,15 +51,17 @@ CREATE TABLE run_events (
     run_id INTEGER NOT NULL
 );
 
+-- Terminal means neither pending nor running, written without IN lists: SQLite would build a
+-- temporary index of a constant list on every run written (see migration 3).
 CREATE TRIGGER tr_runs_terminal_update AFTER UPDATE OF state ON runs
-WHEN NEW.state IN ('succeeded', 'failed', 'timed_out', 'cancelled', 'interrupted', 'skipped', 'missed')
- AND OLD.state NOT IN ('succeeded', 'failed', 'timed_out', 'cancelled', 'interrupted', 'skipped', 'missed')
+WHEN NEW.state <> 'pending' AND NEW.state <> 'running'
+ AND (OLD.state = 'pending' OR OLD.state = 'running')
 BEGIN
     INSERT INTO run_events (run_id) VALUES (NEW.id);
 END;
 
 CREATE TRIGGER tr_runs_terminal_insert AFTER INSERT ON runs
-WHEN NEW.state IN ('succeeded', 'failed', 'timed_out', 'cancelled', 'interrupted', 'skipped', 'missed')
+WHEN NEW.state <> 'pending' AND NEW.state <> 'running'
 BEGIN
     INSERT INTO run_events (run_id) VALUES (NEW.id);
 END;
