@@ -17,21 +17,16 @@ internal static class IncidentSql
     public static List<RunEvent> ListRunEvents(SqlSession s, int limit)
     {
         // The run's columns first, so RunRows.Read maps them by its own ordinals; the event id last.
-        var command = s.Command($"""
+        var events = new List<RunEvent>();
+        s.Prepared($"""
             SELECT {PrefixedRunColumns}, e.id
             FROM run_events AS e JOIN runs AS r ON r.id = e.run_id
             ORDER BY e.id
             LIMIT $limit
             """)
-            .Bind("$limit", limit);
-        var events = new List<RunEvent>();
-        using var reader = command.ExecuteReader();
-        var eventOrdinal = reader.FieldCount - 1;
-        while (reader.Read())
-        {
-            events.Add(new RunEvent { Id = reader.GetInt64(eventOrdinal), Run = RunRows.Read(reader) });
-        }
-
+            .Bind("$limit", limit)
+            .ReadAll(ref events, static (Statement.Row row, ref List<RunEvent> list) =>
+                list.Add(new RunEvent { Id = row.Int64(RunRows.ColumnCount), Run = RunRows.Read(row) }));
         return events;
     }
 

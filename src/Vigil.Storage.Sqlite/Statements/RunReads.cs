@@ -11,7 +11,7 @@ internal static class RunReads
     private const string Select = "SELECT " + RunRows.Columns + " FROM runs";
 
     public static List<RunRecord> ListRunning(SqlSession s, string node) =>
-        RunRows.ReadAll(s.Command($"""
+        RunRows.ReadAll(s.Prepared($"""
             {Select}
             WHERE state = 'running' AND incarnation_id IN (SELECT id FROM incarnations WHERE node = $node)
             ORDER BY id
@@ -19,7 +19,7 @@ internal static class RunReads
             .Bind("$node", node));
 
     public static List<RunRecord> ListPending(SqlSession s, DateTimeOffset dueBy, int limit) =>
-        RunRows.ReadAll(s.Command($"""
+        RunRows.ReadAll(s.Prepared($"""
             {Select}
             WHERE state = 'pending' AND (not_before IS NULL OR not_before <= $due_by)
             ORDER BY slot, attempt, id
@@ -78,7 +78,7 @@ internal static class RunReads
     }
 
     public static RunRecord? GetLatestRunBefore(SqlSession s, string job, DateTimeOffset slot) =>
-        RunRows.ReadOne(s.Command($"""
+        RunRows.ReadOne(s.Prepared($"""
             {Select}
             WHERE job = $job AND slot < $slot AND "trigger" <> 'manual'
             ORDER BY slot DESC, attempt DESC
@@ -88,7 +88,7 @@ internal static class RunReads
             .Bind("$slot", slot));
 
     public static List<RunRecord> ListAttempts(SqlSession s, string job, DateTimeOffset slot) =>
-        RunRows.ReadAll(s.Command($"{Select} WHERE job = $job AND slot = $slot ORDER BY attempt")
+        RunRows.ReadAll(s.Prepared($"{Select} WHERE job = $job AND slot = $slot ORDER BY attempt")
             .Bind("$job", job)
             .Bind("$slot", slot));
 
@@ -98,7 +98,7 @@ internal static class RunReads
             .ExecuteScalar()!;
 
     public static RunRecord? Get(SqlSession s, long id) =>
-        RunRows.ReadOne(s.Command($"{Select} WHERE id = $id").Bind("$id", id));
+        RunRows.ReadOne(s.Prepared($"{Select} WHERE id = $id").Bind("$id", id));
 
     public static string? GetOutput(SqlSession s, long id) =>
         s.Command("SELECT output FROM run_output WHERE run_id = $id").Bind("$id", id).ExecuteScalar() as string;
@@ -128,7 +128,7 @@ internal static class RunReads
         }
 
         sql.Append(" ORDER BY id DESC LIMIT $limit");
-        var command = s.Command(sql.ToString()).Bind("$limit", query.Limit);
+        var command = s.Prepared(sql.ToString()).Bind("$limit", query.Limit);
         if (query.Job is not null)
         {
             command.Bind("$job", query.Job);
@@ -158,7 +158,7 @@ internal static class RunReads
     /// </remarks>
     public static Dictionary<string, RunRecord> GetLastRuns(SqlSession s)
     {
-        var runs = RunRows.ReadAll(s.Command($"""
+        var runs = RunRows.ReadAll(s.Prepared($"""
             {Select}
             WHERE id IN (
                 SELECT (SELECT r.id FROM runs r
