@@ -20,6 +20,7 @@ internal sealed class CronSchedule : Schedule
 
     private readonly CronExpression _cron;
     private readonly ZoneRules _rules;
+    private long _nominalPeriodTicks = -1;
 
     internal CronSchedule(string text, string expression, CronExpression cron, TimeZoneInfo zone)
         : base(text, expression, zone)
@@ -32,7 +33,24 @@ internal sealed class CronSchedule : Schedule
     public override ScheduleKind Kind => ScheduleKind.Cron;
 
     /// <inheritdoc />
-    public override TimeSpan? NominalPeriod => CronDescriber.NominalPeriod(_cron);
+    /// <remarks>
+    /// Computed on first use and kept as ticks (a 64-bit read is atomic: a race computes the same
+    /// value twice, harmlessly). The incident monitor asks for it on every check.
+    /// </remarks>
+    public override TimeSpan? NominalPeriod
+    {
+        get
+        {
+            var ticks = _nominalPeriodTicks;
+            if (ticks < 0)
+            {
+                ticks = CronDescriber.NominalPeriod(_cron).Ticks;
+                _nominalPeriodTicks = ticks;
+            }
+
+            return new TimeSpan(ticks);
+        }
+    }
 
     internal CronExpression Cron => _cron;
 
