@@ -119,7 +119,10 @@ internal static class CatchUpPlanner
     private static SlotDecision Latest(IReadOnlyList<DateTimeOffset> due, int index, int newest, TimeSpan grace, DateTimeOffset now, DateTimeOffset incarnationStart)
     {
         var slot = due[index];
-        if (index != newest)
+
+        // An earlier slot gives way to the newest only if the newest runs; when the newest is past
+        // grace too, no later slot ran and each is missed for its own lateness.
+        if (index != newest && now - due[newest] <= grace)
         {
             return SlotDecision.Missed(slot, slot < incarnationStart
                 ? "the daemon was down at the slot; a later slot ran instead (catch_up: latest)"

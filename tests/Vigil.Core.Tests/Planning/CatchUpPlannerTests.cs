@@ -46,6 +46,10 @@ public class CatchUpPlannerTests
 
         Assert.All(decisions, d => Assert.Equal(RunState.Missed, d.State));
         Assert.Equal("the daemon was down at the slot and came back 1h10m later, past grace 30m", decisions[2].Reason);
+
+        // No later slot ran, so the earlier ones must not say one did: each gives its own lateness.
+        Assert.Equal("the daemon was down at the slot and came back 3h10m later, past grace 30m", decisions[0].Reason);
+        Assert.Equal("the daemon was down at the slot and came back 2h10m later, past grace 30m", decisions[1].Reason);
     }
 
     [Fact]
