@@ -118,8 +118,10 @@ public sealed class IncidentTests : IDisposable
     public async Task NightThatLookedHealthy_UpstreamKilledByARestart_DownstreamSkippedBothIncidentsOpenListenerGotThem()
     {
         // extract runs at :00 :20 :40 of every minute, integrate 10 s after it. The first extract
-        // hangs; the daemon is killed under it and restarted; on_interrupt: record keeps it
-        // interrupted. Later extracts fail, so nothing resolves the interrupted incident.
+        // hangs; a restart kills it: extract drains on stop (on_stop: drain), the drain times out,
+        // so the run is interrupted, and on_interrupt: record keeps it so. (Under the default
+        // on_stop: detach a restart would not kill it: the next daemon adopts it.) Later extracts
+        // fail, so nothing resolves the interrupted incident.
         _workspace.Write("extract.sh", """
             if [ -e extract-started ]; then echo "no input"; exit 1; fi
             : > extract-started
@@ -139,6 +141,7 @@ public sealed class IncidentTests : IDisposable
                 every: 20s
                 anchor: 2026-01-01T00:00:00Z
                 on_interrupt: record
+                on_stop: drain
                 run: { command: ["sh", "./extract.sh"] }
               integrate:
                 every: 20s
@@ -149,8 +152,9 @@ public sealed class IncidentTests : IDisposable
         using (var first = Daemon.Start(_workspace.Config))
         {
             await _workspace.Ledger.WaitForRunsAsync(r => r.Any(x => x.Job == "extract" && x.State == "running"), "extract running", Patience);
-            Posix.Signal(first.Pid, Posix.SigKill);
-            await first.WaitForExitAsync(Patience);
+            await Until.TrueAsync(() => File.Exists(_workspace.File("extract-started")), "extract's command started", Patience);
+            first.Signal(Posix.SigTerm);
+            Assert.Equal(0, await first.WaitForExitAsync(Patience));
         }
 
         using var second = Daemon.Start(_workspace.Config);
@@ -159,14 +163,14 @@ public sealed class IncidentTests : IDisposable
             "integrate skipped because extract was interrupted",
             Patience);
         var interrupted = Assert.Single(runs, r => r.Job == "extract" && r.State == "interrupted");
-        Assert.Equal("process died while running (on_interrupt: record)", interrupted.Reason);
+        Assert.Equal("drain timed out (on_interrupt: record)", interrupted.Reason);
 
         var incidents = await _workspace.Ledger.WaitForIncidentsAsync(
             i => i.Any(x => x.Job == "extract" && x.Kind == "interrupted" && x.State == "open")
                 && i.Any(x => x.Job == "integrate" && x.Kind == "upstream_failed" && x.State == "open" && x.Detail.Contains("upstream extract interrupted", StringComparison.Ordinal)),
             "the interrupted and upstream_failed incidents open",
             Patience);
-        Assert.Contains("process died while running", incidents.Single(i => i.Kind == "interrupted").Detail, StringComparison.Ordinal);
+        Assert.Contains("drain timed out", incidents.Single(i => i.Kind == "interrupted").Detail, StringComparison.Ordinal);
         await WaitForNoticeAsync(listener, "opened", "interrupted", "extract");
         await WaitForNoticeAsync(listener, "opened", "upstream_failed", "integrate");
 
