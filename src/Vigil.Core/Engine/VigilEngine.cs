@@ -334,9 +334,7 @@ public sealed partial class VigilEngine : IAsyncDisposable
 
     private void OnStalled(string detail)
     {
-        var report = _monitor.ReportAsync(
-            new IncidentOccurrence { Kind = IncidentKind.SchedulerStalled, Node = _options.Node, Detail = detail },
-            CancellationToken.None);
+        var report = _monitor.ReportStallAsync(detail);
 
         // On the watchdog's own thread: wait a little so that an exit (on_stall: exit) follows a
         // recorded incident when the ledger can take it; a ledger that cannot is part of the stall.

@@ -34,15 +34,46 @@ internal sealed partial class IncidentMonitor
             _crashLoopMayBeOpen = false;
         }
 
-        if (_stallMayBeOpen && CurrentStall() is null && openKeys.Contains((null, IncidentKind.SchedulerStalled)))
+        // A stall whose own report failed (the ledger was the stall) is recorded now; one still being
+        // reported is left to that report, and its resolution to a later check.
+        string? unrecorded;
+        bool reporting;
+        lock (_stallGate)
+        {
+            reporting = !_stallReport.IsCompleted;
+            unrecorded = reporting ? null : _unrecordedStall;
+        }
+
+        if (unrecorded is not null)
+        {
+            changes.Add(StallOccurrence(unrecorded));
+        }
+
+        if ((_stallMayBeOpen || unrecorded is not null)
+            && CurrentStall() is null
+            && (unrecorded is not null || openKeys.Contains((null, IncidentKind.SchedulerStalled))))
         {
             changes.Add(new IncidentResolution { Kind = IncidentKind.SchedulerStalled, Reason = "every loop is making progress" });
         }
 
-        _stallMayBeOpen = false;
+        var stallMayHaveBeenOpen = _stallMayBeOpen;
+        _stallMayBeOpen = reporting;
         if (changes.Count > 0)
         {
-            await ApplyAsync(new IncidentBatch { Changes = changes }, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await ApplyAsync(new IncidentBatch { Changes = changes }, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                _stallMayBeOpen |= stallMayHaveBeenOpen;
+                throw;
+            }
+        }
+
+        if (unrecorded is not null)
+        {
+            StallRecorded(unrecorded);
         }
 
         if (_options.RemindEvery is { } every

@@ -31,6 +31,9 @@ internal sealed partial class IncidentMonitor
     private Incarnation? _incarnation;
     private bool _crashLoopMayBeOpen;
     private bool _stallMayBeOpen = true;
+    private readonly Lock _stallGate = new();
+    private string? _unrecordedStall;
+    private Task _stallReport = Task.CompletedTask;
 
     public IncidentMonitor(IRunStore store, IncidentOptions options, TimeProvider time, ILogger logger, string node, Action noticesQueued)
     {
@@ -143,6 +146,41 @@ internal sealed partial class IncidentMonitor
     /// <summary>Records a condition the watchdog (or another part) saw, in its own batch.</summary>
     public Task ReportAsync(IncidentChange change, CancellationToken cancellationToken) =>
         ApplyAsync(new IncidentBatch { Changes = [change] }, cancellationToken);
+
+    /// <summary>
+    /// Records a stall the watchdog declared. When the ledger cannot take it (a locked or failing
+    /// ledger is often the stall itself), the stall stays pending and the next check records it,
+    /// resolved too when the stall is over by then: a stall is never lost for being a ledger stall.
+    /// </summary>
+    public Task ReportStallAsync(string detail)
+    {
+        lock (_stallGate)
+        {
+            _unrecordedStall = detail;
+            _stallReport = RecordStallAsync(detail);
+            return _stallReport;
+        }
+    }
+
+    private async Task RecordStallAsync(string detail)
+    {
+        await ApplyAsync(new IncidentBatch { Changes = [StallOccurrence(detail)] }, CancellationToken.None).ConfigureAwait(false);
+        StallRecorded(detail);
+    }
+
+    private IncidentOccurrence StallOccurrence(string detail) =>
+        new() { Kind = IncidentKind.SchedulerStalled, Node = _node, Detail = detail };
+
+    private void StallRecorded(string detail)
+    {
+        lock (_stallGate)
+        {
+            if (ReferenceEquals(_unrecordedStall, detail))
+            {
+                _unrecordedStall = null;
+            }
+        }
+    }
 
     private async Task ApplyAsync(IncidentBatch batch, CancellationToken cancellationToken)
     {

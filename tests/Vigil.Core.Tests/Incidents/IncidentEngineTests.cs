@@ -172,4 +172,38 @@ public sealed class IncidentEngineTests : IAsyncLifetime
         await WaitForIncidentAsync(null, IncidentKind.SchedulerStalled, i => i.State == IncidentState.Resolved, "resolved");
         await WaitForIncidentAsync("tick", IncidentKind.PastDue, i => i.State == IncidentState.Resolved, "resolved");
     }
+
+    [Fact]
+    public async Task StalledLedger_StallReportItselfFails_NextCheckAfterRecoveryRecordsTheStallOpenedAndResolved()
+    {
+        // Every write fails, the stall's own incident included: the ledger is the stall.
+        var broken = 1;
+        var stalls = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _harness.Ok("tick");
+        await _harness.AddJobAsync(TestJobs.Handler("tick", "every 1m"));
+        var engine = await _harness.StartAsync(
+            options => options with
+            {
+                Incidents = options.Incidents with { StallAfter = TimeSpan.FromMinutes(2), WatchdogInterval = TimeSpan.FromMilliseconds(20), OnStall = s => stalls.TrySetResult(s) },
+            },
+            fault: (method, _) => method is nameof(IRunStore.InsertRunAsync) or nameof(IRunStore.ApplyIncidentBatchAsync) && Volatile.Read(ref broken) == 1
+                ? new IOException("database is locked")
+                : null);
+
+        await _harness.Clock.WaitForTimerAsync(Start.AddSeconds(1), EngineHarness.Patience);
+        _harness.Clock.Advance(TimeSpan.FromMinutes(2));
+        var stall = await stalls.Task.WaitAsync(EngineHarness.Patience);
+        await Assert.ThrowsAnyAsync<Exception>(() => engine.Engine.Monitor.CheckAsync(CancellationToken.None));
+        Assert.Empty(await _harness.Ledger.ListIncidentsAsync(new IncidentQuery { Kind = IncidentKind.SchedulerStalled }, CancellationToken.None));
+
+        Volatile.Write(ref broken, 0);
+        _harness.Clock.Advance(TimeSpan.FromSeconds(1));
+        await EngineHarness.WaitUntilAsync(() => Task.FromResult(engine.Engine.Stall is null), () => "the watchdog to see the planner healthy again");
+        await engine.Engine.Monitor.CheckAsync(CancellationToken.None);
+
+        var recorded = await WaitForIncidentAsync(null, IncidentKind.SchedulerStalled, i => i.State == IncidentState.Resolved, "recorded after the ledger recovered, and resolved");
+        Assert.Equal(stall, recorded.Detail);
+        Assert.Equal(1, recorded.Count);
+        Assert.Equal("every loop is making progress", recorded.Resolution);
+    }
 }
