@@ -162,6 +162,20 @@ public sealed partial class SqliteRunStore : IRunStore
     }
 
     /// <inheritdoc />
+    public Task<InsertClaimResult> InsertClaimedAsync(NewRun run, Incarnation owner, DateTimeOffset startedAt, DateTimeOffset deadline, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(owner);
+        if (run.State != RunState.Pending || run.NotBefore is not null)
+        {
+            throw new ArgumentException("a run claimed on insert is a new run due now, with no not_before", nameof(run));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(run.Attempt, 1, nameof(run));
+        return _writes.EnqueueAsync(s => RunWrites.InsertClaimed(s, run, owner, startedAt, deadline, now), cancellationToken, singleStatement: true);
+    }
+
+    /// <inheritdoc />
     public Task<bool> FinishAsync(long runId, Incarnation owner, RunOutcome outcome, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(owner);

@@ -253,6 +253,13 @@ public sealed class SqliteSchemaTests : IDisposable
         var ephemeral = await store.ReadAsync(
             s => ReadNames(s, """EXPLAIN INSERT INTO runs (job, slot, attempt, state, "trigger", created_at) VALUES ('a', 0, 1, 'pending', 'manual', 0)""")
                 .Concat(ReadNames(s, "EXPLAIN UPDATE runs SET state = 'failed' WHERE id = 1"))
+                .Concat(ReadNames(s, """
+                    EXPLAIN INSERT INTO runs (job, slot, attempt, state, "trigger", created_at, started_at, deadline, node, incarnation_id, lease_epoch, draining)
+                    VALUES ('a', 0, 1, 'running', 'schedule', 0, 0, 1, (SELECT node FROM incarnations WHERE id = 1),
+                            (SELECT id FROM incarnations WHERE id = 1 AND epoch = 1 AND stopped_at IS NULL AND lease_expires_at > 0), 1,
+                            COALESCE((SELECT draining_at IS NOT NULL FROM incarnations WHERE id = 1), 0))
+                    ON CONFLICT (job, slot, attempt) DO NOTHING
+                    """))
                 .Count(opcode => opcode == "OpenEphemeral"),
             CancellationToken.None);
 

@@ -79,6 +79,19 @@ public partial interface IRunStore : IAsyncDisposable
     Task<ClaimResult> ClaimAsync(long runId, Incarnation owner, DateTimeOffset now, DateTimeOffset deadline, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Claim on insert: inserts a slot's first attempt directly as running, owned by
+    /// <paramref name="owner"/>, started at <paramref name="startedAt"/> (which may be a few
+    /// milliseconds ahead of <paramref name="now"/>: the engine arms a slot before its instant), if
+    /// the owner's lease is valid at <paramref name="now"/> and the slot has no row yet. One write
+    /// where insert-then-claim takes two. Committed before the caller starts the action (G4).
+    /// </summary>
+    /// <returns>
+    /// <see cref="ClaimResult.Claimed"/> with the new run's id; <see cref="ClaimResult.NotPending"/>
+    /// when (job, slot, attempt) already has a row (nothing is written); <see cref="ClaimResult.LeaseLost"/>.
+    /// </returns>
+    Task<InsertClaimResult> InsertClaimedAsync(NewRun run, Incarnation owner, DateTimeOffset startedAt, DateTimeOffset deadline, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
     /// running → terminal, only if <paramref name="owner"/> still owns the run; with
     /// <see cref="RunOutcome.RetryNotBefore"/>, also inserts the next attempt in the same transaction.
     /// </summary>
@@ -262,6 +275,9 @@ public sealed record RunOutcome
     /// </summary>
     public DateTimeOffset? RetryNotBefore { get; init; }
 }
+
+/// <summary>The answer to a claim on insert: what happened, and the run's id when it was claimed.</summary>
+public readonly record struct InsertClaimResult(ClaimResult Result, long RunId);
 
 /// <summary>The answer to a claim.</summary>
 public enum ClaimResult

@@ -12,6 +12,7 @@ namespace Vigil.Storage.Sqlite.Statements;
 internal static class RunWrites
 {
     private const int SqliteConstraintUnique = 2067;
+    private const int SqliteConstraintCheck = 275;
 
     public static long? Insert(SqlSession s, NewRun run, DateTimeOffset now)
     {
@@ -37,6 +38,68 @@ internal static class RunWrites
             .Execute();
         return inserted == 1 ? raw.sqlite3_last_insert_rowid(s.Connection.Handle) : null;
     }
+
+    /// <remarks>
+    /// One INSERT whose owner columns are scalar subqueries on the owner's incarnation row: when the
+    /// lease does not hold, the owner is NULL and the runs table's own rule (a running row names its
+    /// owner) refuses the row. Not INSERT … SELECT, which SQLite runs through a temporary table on a
+    /// table with triggers. A session's uniqueness among running runs is the index's: a busy session
+    /// is reported as <see cref="ClaimResult.SessionBusy"/> (the engine claims on insert only runs
+    /// without one).
+    /// </remarks>
+    public static InsertClaimResult InsertClaimed(SqlSession s, NewRun run, Incarnation owner, DateTimeOffset startedAt, DateTimeOffset deadline, DateTimeOffset now)
+    {
+        int inserted;
+        try
+        {
+            inserted = s.Prepared("""
+                INSERT INTO runs (job, slot, attempt, state, "trigger", created_at, started_at, deadline,
+                                  node, incarnation_id, lease_epoch, draining, session, resumed)
+                VALUES ($job, $slot, $attempt, 'running', $trigger, $now, $started, $deadline,
+                        (SELECT node FROM incarnations WHERE id = $id),
+                        (SELECT id FROM incarnations
+                         WHERE id = $id AND epoch = $epoch AND stopped_at IS NULL AND lease_expires_at > $now),
+                        $epoch,
+                        COALESCE((SELECT draining_at IS NOT NULL FROM incarnations WHERE id = $id), 0),
+                        $session, $resumed)
+                ON CONFLICT (job, slot, attempt) DO NOTHING
+                """)
+                .Bind("$job", run.Job)
+                .Bind("$slot", run.Slot)
+                .Bind("$attempt", run.Attempt)
+                .Bind("$trigger", run.Trigger.Name())
+                .Bind("$now", now)
+                .Bind("$started", startedAt)
+                .Bind("$deadline", deadline)
+                .Bind("$session", run.Session)
+                .Bind("$resumed", run.Resumed)
+                .Bind("$id", owner.Id)
+                .Bind("$epoch", owner.Epoch)
+                .Execute();
+        }
+        catch (SqliteException error) when (error.SqliteExtendedErrorCode == SqliteConstraintUnique)
+        {
+            return new InsertClaimResult(ClaimResult.SessionBusy, 0);
+        }
+        catch (SqliteException error) when (error.SqliteExtendedErrorCode == SqliteConstraintCheck && !LeaseHeld(s, owner, now))
+        {
+            return new InsertClaimResult(ClaimResult.LeaseLost, 0);
+        }
+
+        return inserted == 1
+            ? new InsertClaimResult(ClaimResult.Claimed, raw.sqlite3_last_insert_rowid(s.Connection.Handle))
+            : new InsertClaimResult(ClaimResult.NotPending, 0);
+    }
+
+    private static bool LeaseHeld(SqlSession s, Incarnation owner, DateTimeOffset now) =>
+        s.Command("""
+            SELECT EXISTS (SELECT 1 FROM incarnations
+                           WHERE id = $id AND epoch = $epoch AND stopped_at IS NULL AND lease_expires_at > $now)
+            """)
+            .Bind("$id", owner.Id)
+            .Bind("$epoch", owner.Epoch)
+            .Bind("$now", now)
+            .ExecuteScalar() is 1L;
 
     /// <remarks>
     /// <para>One conditional UPDATE carries every check (lease, pending and due, session free), so
@@ -81,15 +144,7 @@ internal static class RunWrites
             return ClaimResult.SessionBusy;
         }
 
-        var leaseHeld = s.Command("""
-            SELECT EXISTS (SELECT 1 FROM incarnations
-                           WHERE id = $id AND epoch = $epoch AND stopped_at IS NULL AND lease_expires_at > $now)
-            """)
-            .Bind("$id", owner.Id)
-            .Bind("$epoch", owner.Epoch)
-            .Bind("$now", now)
-            .ExecuteScalar() is 1L;
-        if (!leaseHeld)
+        if (!LeaseHeld(s, owner, now))
         {
             return ClaimResult.LeaseLost;
         }
