@@ -25,6 +25,17 @@ public sealed record EngineOptions
     public TimeSpan MaxSleep { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
+    /// How long before a slot's instant the planner claims it (default 50ms): the running mark is
+    /// committed ahead, and the action starts on the instant itself, so a thousand jobs due on the
+    /// same second do not wait for their writes. Zero claims at the instant.
+    /// </summary>
+    /// <remarks>
+    /// A crash inside the window leaves a run recorded as running that never started: recovery
+    /// records it interrupted and applies <c>on_interrupt</c>, as for any run cut short.
+    /// </remarks>
+    public TimeSpan FireLead { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
     /// How to start the run supervisor (<c>vigil shim</c>): the <c>vigil</c> executable, or the
     /// <c>dotnet</c> host followed by <c>vigil.dll</c>. When set, every command action runs under a
     /// shim that outlives this process (<c>on_stop: detach</c>, adoption on the next start); when

@@ -50,7 +50,30 @@ internal sealed class Supervisor(
     public IEnumerable<ActiveRun> ActiveFor(string job) => _active.Values.Where(a => a.Job.Name == job);
 
     /// <summary>Starts the action of a run whose running mark is committed.</summary>
-    public void Start(RunRecord run, JobRuntime job, DateTimeOffset startedAt, DateTimeOffset deadline)
+    public void Start(RunRecord run, JobRuntime job, DateTimeOffset startedAt, DateTimeOffset deadline) =>
+        Supervise(new ActiveRun(run, job, StartAction(run, job), startedAt, deadline));
+
+    /// <summary>
+    /// Starts the actions of many runs whose running marks are committed (a burst due on one
+    /// instant): every action first, then their supervision, so that the last action does not wait
+    /// behind the set-up of every supervisor before it.
+    /// </summary>
+    public void StartAll(IReadOnlyList<(RunRecord Run, JobRuntime Job, DateTimeOffset StartedAt, DateTimeOffset Deadline)> runs)
+    {
+        var actions = new IRunningAction[runs.Count];
+        for (var i = 0; i < actions.Length; i++)
+        {
+            actions[i] = StartAction(runs[i].Run, runs[i].Job);
+        }
+
+        for (var i = 0; i < actions.Length; i++)
+        {
+            var (run, job, startedAt, deadline) = runs[i];
+            Supervise(new ActiveRun(run, job, actions[i], startedAt, deadline));
+        }
+    }
+
+    private IRunningAction StartAction(RunRecord run, JobRuntime job)
     {
         var context = new RunContext
         {
@@ -82,7 +105,7 @@ internal sealed class Supervisor(
             Log.RunStarted(logger, run.Id, run.Job, Iso.Format(run.Slot), run.Attempt);
         }
 
-        Supervise(new ActiveRun(run, job, action, startedAt, deadline));
+        return action;
     }
 
     /// <summary>

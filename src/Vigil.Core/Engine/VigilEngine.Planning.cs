@@ -18,6 +18,13 @@ public sealed partial class VigilEngine
 
     private readonly List<(JobRuntime Job, DateTimeOffset LastSlot)> _planned = [];
     private readonly List<NewRun> _newRuns = [];
+    private readonly List<PlannedClaim> _claims = [];
+
+    /// <summary>Jobs with a pending row the last start pass left waiting: their slots are not claimed on insert.</summary>
+    private readonly HashSet<string> _pendingJobs = new(StringComparer.Ordinal);
+
+    /// <summary>The last start pass read a full page: pending rows beyond it are unknown, so nothing is claimed on insert.</summary>
+    private bool _pendingBeyondPage;
 
     /// <summary>Reads the job table page by page and (re)builds the runtime of every new or changed job.</summary>
     /// <remarks>
@@ -143,24 +150,55 @@ public sealed partial class VigilEngine
         }
     }
 
-    /// <summary>Materializes every slot that is due: a pending row to run, or a missed row with its reason.</summary>
+    /// <summary>
+    /// Materializes every slot that is due, or due within <see cref="EngineOptions.FireLead"/>: a
+    /// run claimed on insert and started on its instant, a pending row to run, or a missed row with
+    /// its reason.
+    /// </summary>
     /// <remarks>
-    /// The rows of every job due in this pass are written together (one group commit for a thousand
-    /// jobs due on the same second, not one commit each); each job's cursor moves only once its rows
-    /// are committed. If the write fails, the jobs go back on the heap unchanged and the next pass
-    /// plans the same slots again (inserting a slot twice is a no-op).
+    /// <para>The rows of every job due in this pass are written together (one group commit for a
+    /// thousand jobs due on the same second, not one commit each); each job's cursor moves only once
+    /// its rows are committed. If a write fails, the jobs go back on the heap unchanged and the next
+    /// pass plans the same slots again (inserting a slot twice is a no-op).</para>
+    /// <para>A scheduled slot whose start nothing can hold back (<see cref="CanClaimOnInsert"/>) is
+    /// inserted as running, owned by this incarnation: one write instead of insert then claim, and
+    /// it may be written ahead of its instant, so that its action starts on the instant rather than
+    /// after the burst's writes. Any other slot coming due within the lead is written pending with
+    /// <c>not_before</c> at its instant, and started then by the usual gating.</para>
     /// </remarks>
     private async Task PlanDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         _planned.Clear();
         _newRuns.Clear();
+        _claims.Clear();
+        var horizon = now + _options.FireLead;
+        var capacity = _options.MaxConcurrentRuns - _supervisor.Count;
         var slots = new List<DateTimeOffset>();
-        while (_due.TryPeek(out var entry, out var dueTicks) && dueTicks <= now.UtcTicks)
+        while (_due.TryPeek(out var entry, out var dueTicks) && dueTicks <= horizon.UtcTicks)
         {
             _due.Dequeue();
             var job = entry.Job;
             if (!_jobs.TryGetValue(job.Name, out var current) || !ReferenceEquals(current, job) || job.Version != entry.Version || !job.IsActive)
             {
+                continue;
+            }
+
+            if (dueTicks > now.UtcTicks)
+            {
+                // Ahead of its instant: only the next slot, which cannot be late.
+                var slot = new DateTimeOffset(dueTicks, TimeSpan.Zero);
+                var ahead = new NewRun { Job = job.Name, Slot = slot, Session = job.Policies.Session };
+                if (capacity > 0 && CanClaimOnInsert(job))
+                {
+                    _claims.Add(new PlannedClaim(ahead, job));
+                    capacity--;
+                }
+                else
+                {
+                    _newRuns.Add(ahead with { NotBefore = slot });
+                }
+
+                _planned.Add((job, slot));
                 continue;
             }
 
@@ -178,9 +216,10 @@ public sealed partial class VigilEngine
 
             _decisions.Clear();
             CatchUpPlanner.Decide(slots, job.Policies, job.Grace, now, _incarnation!.StartedAt, _decisions);
+            var claimed = false;
             foreach (var decision in _decisions)
             {
-                _newRuns.Add(new NewRun
+                var run = new NewRun
                 {
                     Job = job.Name,
                     Slot = decision.Slot,
@@ -188,7 +227,17 @@ public sealed partial class VigilEngine
                     Reason = decision.Reason,
                     Trigger = decision.Trigger,
                     Session = job.Policies.Session,
-                });
+                };
+                if (!claimed && capacity > 0 && decision.State == RunState.Pending && decision.Trigger == RunTrigger.Schedule && CanClaimOnInsert(job))
+                {
+                    _claims.Add(new PlannedClaim(run, job));
+                    capacity--;
+                    claimed = true;
+                }
+                else
+                {
+                    _newRuns.Add(run);
+                }
             }
 
             _planned.Add((job, slots[^1]));
@@ -199,24 +248,169 @@ public sealed partial class VigilEngine
             return;
         }
 
+        var claimAt = _time.GetUtcNow();
+        var inserts = InsertAllAsync(now, cancellationToken);
+        var claims = new Task<InsertClaimResult>[_claims.Count];
+        for (var i = 0; i < claims.Length; i++)
+        {
+            var (run, job) = _claims[i];
+            var startAt = run.Slot > claimAt ? run.Slot : claimAt;
+            claims[i] = _store.InsertClaimedAsync(run, _incarnation!, startAt, startAt + job.Policies.Timeout, claimAt, CancellationToken.None);
+        }
+
+        Exception? failure = null;
         try
         {
-            await InsertAllAsync(now, cancellationToken).ConfigureAwait(false);
+            await inserts.ConfigureAwait(false);
         }
-        catch
+#pragma warning disable CA1031 // Rethrown below, once the committed claims have started.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            failure = e;
+        }
+
+        // A claim that committed must be followed by its start, whatever else failed: a run marked
+        // running that nobody supervises would never be finished (G3).
+        try
+        {
+            await Task.WhenAll(claims).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Each claim's outcome is examined in StartClaimedAsync.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+
+        var (firstFailure, leaseLost) = await StartClaimedAsync(claims, claimAt, failure).ConfigureAwait(false);
+        if (firstFailure is not null || leaseLost)
         {
             foreach (var (job, _) in _planned)
             {
                 Enqueue(job);
             }
 
-            throw;
+            if (leaseLost)
+            {
+                throw new LeaseLostException();
+            }
+
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(firstFailure!);
         }
 
         foreach (var (job, lastSlot) in _planned)
         {
             job.Cursor = lastSlot;
             Enqueue(job);
+        }
+    }
+
+    /// <summary>
+    /// Whether a scheduled slot of <paramref name="job"/> may be claimed as it is inserted: nothing
+    /// that the usual start path checks could hold it back. No <c>after:</c> upstream or session
+    /// (those are the ledger's to decide), no run of the job active or queued, no pending row of the
+    /// job seen waiting, and no drain.
+    /// </summary>
+    private bool CanClaimOnInsert(JobRuntime job) =>
+        !_draining
+        && job.Policies.After.Count == 0
+        && job.Policies.Session is null
+        && job.QueuedRunId is null
+        && _supervisor.CountFor(job.Name) == 0
+        && !_pendingBeyondPage
+        && !_pendingJobs.Contains(job.Name);
+
+    /// <summary>
+    /// Starts the runs claimed on insert, each on its instant (never before its slot), in the order
+    /// of their instants. Returns the first failure and whether the lease was lost.
+    /// </summary>
+    private async Task<(Exception? Failure, bool LeaseLost)> StartClaimedAsync(Task<InsertClaimResult>[] claims, DateTimeOffset claimAt, Exception? failure)
+    {
+        var leaseLost = false;
+        var started = new List<(RunRecord Run, JobRuntime Job, DateTimeOffset StartAt)>(claims.Length);
+        for (var i = 0; i < claims.Length; i++)
+        {
+            if (!claims[i].IsCompletedSuccessfully)
+            {
+                failure ??= claims[i].Exception?.InnerException ?? new OperationCanceledException();
+                continue;
+            }
+
+            var (run, job) = _claims[i];
+            var result = claims[i].Result;
+            switch (result.Result)
+            {
+                case ClaimResult.Claimed:
+                    var startAt = run.Slot > claimAt ? run.Slot : claimAt;
+                    started.Add((
+                        new RunRecord
+                        {
+                            Id = result.RunId,
+                            Job = run.Job,
+                            Slot = run.Slot,
+                            Attempt = run.Attempt,
+                            State = RunState.Running,
+                            Trigger = run.Trigger,
+                            CreatedAt = claimAt,
+                            StartedAt = startAt,
+                            Deadline = startAt + job.Policies.Timeout,
+                            Session = run.Session,
+                            IncarnationId = _incarnation!.Id,
+                            Node = _incarnation.Node,
+                        },
+                        job,
+                        startAt));
+                    break;
+                case ClaimResult.LeaseLost:
+                    leaseLost = true;
+                    break;
+                default:
+                    // The slot has a row already (an earlier pass or incarnation wrote it): the
+                    // start path takes it from there.
+                    break;
+            }
+        }
+
+        started.Sort((a, b) => a.StartAt.CompareTo(b.StartAt));
+        var burst = new List<(RunRecord Run, JobRuntime Job, DateTimeOffset StartedAt, DateTimeOffset Deadline)>();
+        for (var i = 0; i < started.Count;)
+        {
+            var startAt = started[i].StartAt;
+            burst.Clear();
+            for (; i < started.Count && started[i].StartAt == startAt; i++)
+            {
+                burst.Add((started[i].Run, started[i].Job, startAt, startAt + started[i].Job.Policies.Timeout));
+            }
+
+            // Committed, so not cancellable: a stop waits the few milliseconds of the lead.
+            await WaitUntilAsync(startAt).ConfigureAwait(false);
+            _supervisor.StartAll(burst);
+            var lateness = _time.GetUtcNow() - startAt;
+            foreach (var (run, _, _, _) in burst)
+            {
+                Telemetry.VigilMetrics.Started(run.Job, lateness + (startAt - run.Slot));
+            }
+        }
+
+        return (failure, leaseLost);
+    }
+
+    /// <summary>
+    /// Waits until the clock reads <paramref name="instant"/> or later. A timer may fire a fraction
+    /// of a millisecond before its due time by the wall clock; the rest is spun, never started early.
+    /// </summary>
+    private async Task WaitUntilAsync(DateTimeOffset instant)
+    {
+        var wait = instant - _time.GetUtcNow();
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, _time, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        var spin = new SpinWait();
+        while (_time.GetUtcNow() < instant)
+        {
+            spin.SpinOnce();
         }
     }
 
@@ -242,4 +436,7 @@ public sealed partial class VigilEngine
             }
         }
     }
+
+    /// <summary>A slot to claim on insert, with its job.</summary>
+    private readonly record struct PlannedClaim(NewRun Run, JobRuntime Job);
 }

@@ -12,6 +12,9 @@ public sealed partial class VigilEngine
     private volatile bool _draining;
     private long _resolved;
 
+    /// <summary>During a start pass: the pending runs it claimed or resolved.</summary>
+    private HashSet<long>? _settled;
+
     private async Task StartPendingAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (_draining)
@@ -29,10 +32,36 @@ public sealed partial class VigilEngine
 
         var limit = Math.Min(PendingBatch, capacity);
         var pending = await _store.ListPendingAsync(now, limit, cancellationToken).ConfigureAwait(false);
+        _pendingJobs.Clear();
+        _pendingBeyondPage = pending.Count == limit;
         if (pending.Count == 0)
         {
             return;
         }
+
+        // Every row this pass leaves pending keeps its job's next slots off the claim-on-insert path,
+        // so that they wait behind it as they would in this pass's order.
+        var settled = new HashSet<long>();
+        _settled = settled;
+        try
+        {
+            await StartPendingPageAsync(pending, limit, now, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _settled = null;
+            foreach (var run in pending)
+            {
+                if (!settled.Contains(run.Id))
+                {
+                    _pendingJobs.Add(run.Job);
+                }
+            }
+        }
+    }
+
+    private async Task StartPendingPageAsync(IReadOnlyList<RunRecord> pending, int limit, DateTimeOffset now, CancellationToken cancellationToken)
+    {
 
         var resolvedBefore = _resolved;
 
@@ -152,6 +181,7 @@ public sealed partial class VigilEngine
                 case ClaimResult.Claimed:
                     started++;
                     var (run, job, _) = toClaim[i];
+                    _settled?.Add(run.Id);
                     var claimed = run with
                     {
                         State = RunState.Running,
@@ -288,6 +318,7 @@ public sealed partial class VigilEngine
     {
         var resolved = await _store.ResolvePendingAsync(run.Id, state, reason, now, cancellationToken).ConfigureAwait(false);
         _resolved++;
+        _settled?.Add(run.Id);
         if (resolved)
         {
             Telemetry.VigilMetrics.RunEnded(run.Job, state);

@@ -254,9 +254,10 @@ public sealed partial class VigilEngine : IAsyncDisposable
     {
         var now = _time.GetUtcNow();
         var wakeAt = now + _options.MaxSleep;
-        if (_due.TryPeek(out _, out var dueTicks) && dueTicks < wakeAt.UtcTicks)
+        if (_due.TryPeek(out _, out var dueTicks) && dueTicks - _options.FireLead.Ticks < wakeAt.UtcTicks)
         {
-            wakeAt = new DateTimeOffset(dueTicks, TimeSpan.Zero);
+            // The lead: the next slot is claimed that much ahead of its instant (PlanDueAsync).
+            wakeAt = new DateTimeOffset(dueTicks - _options.FireLead.Ticks, TimeSpan.Zero);
         }
 
         var pending = await _store.GetNextPendingDueAsync(now, cancellationToken).ConfigureAwait(false);

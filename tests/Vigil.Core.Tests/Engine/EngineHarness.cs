@@ -112,6 +112,9 @@ internal sealed class EngineHarness : IAsyncDisposable
             // timer it arms is exactly that instant (see AdvanceToTimerAsync).
             MaxSleep = TimeSpan.FromDays(30),
 
+            // Slots are claimed on their instant, so the timer the loop arms is the slot itself.
+            FireLead = TimeSpan.Zero,
+
             // Likewise no periodic incident checks, stall verdicts or delivery retries of their own:
             // their timers would share instants with the ones tests wait for. Incident tests run the
             // checks through EngineInstance.Engine.Monitor and set these where they are the subject.

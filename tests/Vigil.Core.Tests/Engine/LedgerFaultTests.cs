@@ -1,3 +1,4 @@
+using Vigil.Jobs;
 using Vigil.Ledger;
 
 namespace Vigil.Core.Tests.Engine;
@@ -15,12 +16,13 @@ public sealed class LedgerFaultTests : IAsyncLifetime
     [Fact]
     public async Task Claim_OneClaimOfABatchFails_TheClaimedRunStillStartsAndTheOtherIsClaimedAfterAPause()
     {
-        // Two runs are claimed in one batch; the ledger refuses the second claim (an I/O error on
-        // that statement). The first is running in the ledger: its action must start, or nothing
-        // would ever finish it.
+        // Two pending runs are claimed in one batch (each job has its own session, so their slots
+        // go through the pending path); the ledger refuses the second claim (an I/O error on that
+        // statement). The first is running in the ledger: its action must start, or nothing would
+        // ever finish it.
         var gate = _harness.Gate("work");
-        await _harness.AddJobAsync(TestJobs.Handler("a", "every 1h", handler: "work"));
-        await _harness.AddJobAsync(TestJobs.Handler("b", "every 1h", handler: "work"));
+        await _harness.AddJobAsync(TestJobs.Handler("a", "every 1h", JobPolicies.Default with { Session = "s-a" }, handler: "work"));
+        await _harness.AddJobAsync(TestJobs.Handler("b", "every 1h", JobPolicies.Default with { Session = "s-b" }, handler: "work"));
         var claims = 0;
         await _harness.StartAsync(fault: (method, _) =>
             method == nameof(IRunStore.ClaimAsync) && Interlocked.Increment(ref claims) == 2 ? new IOException("disk I/O error") : null);
@@ -37,5 +39,34 @@ public sealed class LedgerFaultTests : IAsyncLifetime
         second.Succeed();
         Assert.Equal(RunState.Succeeded, (await _harness.WaitForEndAsync("a", Start)).State);
         Assert.Equal(RunState.Succeeded, (await _harness.WaitForEndAsync("b", Start)).State);
+    }
+
+    [Fact]
+    public async Task ClaimOnInsert_OneInsertOfABatchFails_TheClaimedRunStillStartsAndTheOtherSlotIsPlannedAgainAfterAPause()
+    {
+        // Two slots are claimed as they are inserted, in one batch; the ledger refuses the second.
+        // The first is running in the ledger and must start; the second slot has no row, and the
+        // next pass plans it again (the first, already written, is not started twice).
+        var gate = _harness.Gate("work");
+        await _harness.AddJobAsync(TestJobs.Handler("a", "every 1h", handler: "work"));
+        await _harness.AddJobAsync(TestJobs.Handler("b", "every 1h", handler: "work"));
+        var inserts = 0;
+        await _harness.StartAsync(fault: (method, _) =>
+            method == nameof(IRunStore.InsertClaimedAsync) && Interlocked.Increment(ref inserts) == 2 ? new IOException("disk I/O error") : null);
+
+        var first = await gate.NextAsync();
+        await _harness.WaitForStateAsync(first.Context.Job, Start, 1, RunState.Running);
+        var other = first.Context.Job == "a" ? "b" : "a";
+        Assert.Empty(await _harness.Ledger.ListAttemptsAsync(other, Start, CancellationToken.None));
+
+        await _harness.AdvanceToTimerAsync(Start.AddSeconds(1));
+        var second = await gate.NextAsync();
+        Assert.Equal(other, second.Context.Job);
+        first.Succeed();
+        second.Succeed();
+        Assert.Equal(RunState.Succeeded, (await _harness.WaitForEndAsync("a", Start)).State);
+        Assert.Equal(RunState.Succeeded, (await _harness.WaitForEndAsync("b", Start)).State);
+        Assert.Single(await _harness.Ledger.ListAttemptsAsync(first.Context.Job, Start, CancellationToken.None));
+        Assert.Equal(2, gate.Started.Count);
     }
 }

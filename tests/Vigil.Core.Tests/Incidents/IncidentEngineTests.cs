@@ -147,7 +147,7 @@ public sealed class IncidentEngineTests : IAsyncLifetime
             {
                 Incidents = options.Incidents with { StallAfter = TimeSpan.FromMinutes(2), WatchdogInterval = TimeSpan.FromMilliseconds(20), OnStall = s => stalls.TrySetResult(s) },
             },
-            fault: (method, _) => method == nameof(IRunStore.InsertRunAsync) && Volatile.Read(ref broken) == 1 ? new IOException("disk I/O error") : null);
+            fault: (method, _) => method is nameof(IRunStore.InsertRunAsync) or nameof(IRunStore.InsertClaimedAsync) && Volatile.Read(ref broken) == 1 ? new IOException("disk I/O error") : null);
         Assert.Null(engine.Engine.Stall);
 
         // The first pass failed: the loop waits a second before the next one.
@@ -186,7 +186,7 @@ public sealed class IncidentEngineTests : IAsyncLifetime
             {
                 Incidents = options.Incidents with { StallAfter = TimeSpan.FromMinutes(2), WatchdogInterval = TimeSpan.FromMilliseconds(20), OnStall = s => stalls.TrySetResult(s) },
             },
-            fault: (method, _) => method is nameof(IRunStore.InsertRunAsync) or nameof(IRunStore.ApplyIncidentBatchAsync) && Volatile.Read(ref broken) == 1
+            fault: (method, _) => method is nameof(IRunStore.InsertRunAsync) or nameof(IRunStore.InsertClaimedAsync) or nameof(IRunStore.ApplyIncidentBatchAsync) && Volatile.Read(ref broken) == 1
                 ? new IOException("database is locked")
                 : null);
 
