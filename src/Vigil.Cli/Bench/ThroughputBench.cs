@@ -15,7 +15,6 @@ namespace Vigil.Cli.Bench;
 internal static class ThroughputBench
 {
     private const int InsertChunk = 1024;
-    private const int WarmUpRuns = 10_000;
     private const string JobName = "throughput";
 
     public static async Task<BenchReport> RunAsync(BenchOptions options, CancellationToken cancellationToken)
@@ -35,9 +34,13 @@ internal static class ThroughputBench
 
             // Warm-up: the same path, not timed, so that the figure is the steady state rather than
             // the JIT compiling the path (a daemon runs for days; the first seconds are not its speed).
-            var warmUp = Math.Min(options.Count, WarmUpRuns);
-            await ProduceAsync(store, host, warmUp, created.AddDays(-2), cancellationToken).ConfigureAwait(false);
-            await WaitAllFinishedAsync(store, host, handler, warmUp, cancellationToken).ConfigureAwait(false);
+            var warmUp = options.WarmUp;
+            if (warmUp > 0)
+            {
+                await ProduceAsync(store, host, warmUp, created.AddDays(-2), cancellationToken).ConfigureAwait(false);
+                await WaitAllFinishedAsync(store, host, handler, warmUp, cancellationToken).ConfigureAwait(false);
+            }
+
             handler.Reset();
 
             var before = store.Statistics;

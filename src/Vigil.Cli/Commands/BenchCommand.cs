@@ -42,6 +42,12 @@ internal sealed class BenchCommand : Command
         DefaultValueFactory = _ => 1024,
     };
 
+    private readonly Option<int?> _warmUp = new("--warmup")
+    {
+        Description = "throughput: untimed runs through the same path first, so the figure is the steady state rather than the JIT tiering up (default 50000)",
+        HelpName = "N",
+    };
+
     private readonly Option<bool> _spread = new("--spread")
     {
         Description = "latency: spread the jobs' slots evenly over the second instead of all on the same instant",
@@ -62,6 +68,7 @@ internal sealed class BenchCommand : Command
         Options.Add(_seconds);
         Options.Add(_directory);
         Options.Add(_concurrency);
+        Options.Add(_warmUp);
         Options.Add(_spread);
         Options.Add(_distinct);
         SetAction((parseResult, cancellationToken) => ExecuteAsync(parseResult, cancellationToken));
@@ -96,8 +103,15 @@ internal sealed class BenchCommand : Command
             throw new UsageException("--concurrency must be between 1 and 100000");
         }
 
+        var warmUp = parseResult.GetValue(_warmUp) ?? 50_000;
+        if (warmUp is < 0 or > 10_000_000)
+        {
+            throw new UsageException("--warmup must be between 0 and 10000000");
+        }
+
         var options = new BenchOptions
         {
+            WarmUp = warmUp,
             Count = count,
             Duration = TimeSpan.FromSeconds(seconds),
             Directory = parseResult.GetValue(_directory),
