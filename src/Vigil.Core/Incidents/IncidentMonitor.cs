@@ -116,13 +116,27 @@ internal sealed partial class IncidentMonitor
             var changes = new List<IncidentChange>();
             var pause = new List<string>();
             var jobs = _jobs;
+
+            // Jobs whose every run-caused incident a success of this batch resolved, with nothing
+            // opened since: a later success of theirs in the batch has nothing left to resolve.
+            var healthy = new HashSet<string>(StringComparer.Ordinal);
             foreach (var item in events)
             {
                 var run = item.Run;
                 var policies = jobs.TryGetValue(run.Job, out var job) ? job.Policies : JobPolicies.Default;
-                var verdict = RunIncidentRules.Apply(run, health.GetValueOrDefault(run.Job) ?? new JobHealth { Job = run.Job }, policies);
+                var resolve = !healthy.Contains(run.Job);
+                var verdict = RunIncidentRules.Apply(run, health.GetValueOrDefault(run.Job) ?? new JobHealth { Job = run.Job }, policies, resolve);
                 health[run.Job] = verdict.Health;
                 changes.AddRange(verdict.Changes);
+                if (OpensAny(verdict.Changes))
+                {
+                    healthy.Remove(run.Job);
+                }
+                else if (resolve && run.State == RunState.Succeeded && !RunIncidentRules.IsEmpty(run))
+                {
+                    healthy.Add(run.Job);
+                }
+
                 if (verdict.Pause)
                 {
                     pause.Add(run.Job);
@@ -141,6 +155,19 @@ internal sealed partial class IncidentMonitor
                 cancellationToken).ConfigureAwait(false);
             total += events.Count;
         }
+    }
+
+    private static bool OpensAny(IReadOnlyList<IncidentChange> changes)
+    {
+        for (var i = 0; i < changes.Count; i++)
+        {
+            if (changes[i] is IncidentOccurrence)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Records a condition the watchdog (or another part) saw, in its own batch.</summary>

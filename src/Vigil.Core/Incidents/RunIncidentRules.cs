@@ -27,11 +27,19 @@ internal static class RunIncidentRules
     /// <summary>The marker <see cref="Planning.RetryDecider"/> puts in the reason of a poisoned slot.</summary>
     private const string PoisonMarker = "poison guard";
 
-    public static RunVerdict Apply(RunRecord run, JobHealth health, JobPolicies policies)
+    /// <param name="run">The run that reached a terminal state.</param>
+    /// <param name="health">The job's counters before it.</param>
+    /// <param name="policies">The job's policies.</param>
+    /// <param name="resolve">
+    /// False when the caller knows a success can resolve nothing (an earlier non-empty success of the
+    /// job in the same batch already resolved everything, and nothing opened since): the verdict
+    /// then carries no resolutions.
+    /// </param>
+    public static RunVerdict Apply(RunRecord run, JobHealth health, JobPolicies policies, bool resolve = true)
     {
         var changes = new List<IncidentChange>();
         var pause = false;
-        var slot = Iso.Format(run.Slot);
+        var slot = run.State == RunState.Succeeded && !resolve ? string.Empty : Iso.Format(run.Slot);
         var empty = IsEmpty(run);
         var emptyStreak = empty && run.State is RunState.Succeeded or RunState.Failed ? health.EmptyStreak + 1
             : run.State == RunState.Succeeded ? 0
@@ -44,6 +52,11 @@ internal static class RunIncidentRules
             case RunState.Succeeded:
                 failureStreak = 0;
                 lastSuccess = run.FinishedAt ?? lastSuccess;
+                if (!resolve)
+                {
+                    break;
+                }
+
                 var why = Invariant($"run {run.Id} (slot {slot}) succeeded");
                 foreach (var kind in ResolvedBySuccess)
                 {

@@ -126,4 +126,62 @@ public sealed class IncidentMonitorChecksTests : IAsyncLifetime, IDisposable
         var notices = await _store.ListDueAlertsAsync(_clock.GetUtcNow(), 10, Ct);
         Assert.Equal([AlertEvent.Opened, AlertEvent.Reminder], notices.Select(n => n.Event));
     }
+
+    private async Task FinishRunAsync(Incarnation owner, string job, DateTimeOffset slot, RunOutcome outcome)
+    {
+        var id = await _store.InsertRunAsync(new NewRun { Job = job, Slot = slot }, slot, Ct);
+        Assert.Equal(ClaimResult.Claimed, await _store.ClaimAsync(id!.Value, owner, slot, slot.AddHours(1), Ct));
+        Assert.True(await _store.FinishAsync(id.Value, owner, outcome, slot.AddMinutes(1), Ct));
+    }
+
+    [Fact]
+    public async Task ProcessEventsAsync_OneBatch_FailuresThenSuccessesThenAFailure_ResolvedByTheFirstSuccessAndOpenedAgain()
+    {
+        Publish(Hourly("nightly"));
+        var owner = await _store.StartIncarnationAsync("node-a", 1, T0, TimeSpan.FromDays(30), Ct);
+        var failed = new RunOutcome { State = RunState.Failed, Reason = "exit code 1" };
+        var ok = new RunOutcome { State = RunState.Succeeded };
+        for (var hour = 0; hour < 3; hour++)
+        {
+            await FinishRunAsync(owner, "nightly", T0.AddHours(hour), failed);
+        }
+
+        await FinishRunAsync(owner, "nightly", T0.AddHours(3), ok);
+        await FinishRunAsync(owner, "nightly", T0.AddHours(4), ok);
+        for (var hour = 5; hour < 8; hour++)
+        {
+            await FinishRunAsync(owner, "nightly", T0.AddHours(hour), failed);
+        }
+
+        await FinishRunAsync(owner, "nightly", T0.AddHours(8), ok);
+
+        Assert.Equal(9, await _monitor.ProcessEventsAsync(Ct));
+
+        var streaks = await IncidentsAsync(IncidentKind.FailedStreak);
+        Assert.Equal(2, streaks.Count);
+        Assert.All(streaks, i => Assert.Equal(IncidentState.Resolved, i.State));
+        Assert.Equal(["run 4 (slot 2026-03-02T12:00:00Z) succeeded", "run 9 (slot 2026-03-02T17:00:00Z) succeeded"], streaks.Select(i => i.Resolution).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task ProcessEventsAsync_OneBatch_EmptyStreakThenAnEmptySuccessThenOneWithTokens_TheLastResolvesIt()
+    {
+        var policies = JobPolicies.Default with { Expect = new ExpectPolicy { EmptyStreak = 2 } };
+        Publish(Hourly("canary", policies));
+        var owner = await _store.StartIncarnationAsync("node-a", 1, T0, TimeSpan.FromDays(30), Ct);
+        var empty = new RunOutcome { State = RunState.Succeeded, ResultStatus = "empty" };
+        for (var hour = 0; hour < 3; hour++)
+        {
+            await FinishRunAsync(owner, "canary", T0.AddHours(hour), empty);
+        }
+
+        await FinishRunAsync(owner, "canary", T0.AddHours(3), new RunOutcome { State = RunState.Succeeded, TokensIn = 10, TokensOut = 20 });
+
+        Assert.Equal(4, await _monitor.ProcessEventsAsync(Ct));
+
+        var incident = Assert.Single(await IncidentsAsync(IncidentKind.EmptyStreak));
+        Assert.Equal(IncidentState.Resolved, incident.State);
+        Assert.Equal(2, incident.Count);
+        Assert.Equal("run 4 (slot 2026-03-02T12:00:00Z) succeeded", incident.Resolution);
+    }
 }

@@ -125,4 +125,13 @@ public sealed class RunIncidentRulesTests
         Assert.Equal(0, verdict.Health.EmptyStreak);
         Assert.Contains(verdict.Changes.OfType<IncidentResolution>(), r => r.Kind == IncidentKind.EmptyStreak);
     }
+
+    [Fact]
+    public void Apply_SuccessWithNothingLeftToResolve_UpdatesTheCountersWithoutResolutions()
+    {
+        var verdict = RunIncidentRules.Apply(Run(RunState.Succeeded), Health(failures: 0, empty: 1), JobPolicies.Default, resolve: false);
+
+        Assert.Empty(verdict.Changes);
+        Assert.Equal((0, 0, T0.AddMinutes(5)), (verdict.Health.FailureStreak, verdict.Health.EmptyStreak, verdict.Health.LastSuccessAt));
+    }
 }
