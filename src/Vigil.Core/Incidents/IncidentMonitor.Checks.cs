@@ -9,6 +9,12 @@ internal sealed partial class IncidentMonitor
 {
     private const int PendingScan = 1000;
 
+    /// <summary>Active jobs by the earliest instant each could be past due (see <see cref="FindPastDueAsync"/>).</summary>
+    private readonly PriorityQueue<IMonitoredJob, long> _pastDueWatch = new();
+
+    /// <summary>The job set <see cref="_pastDueWatch"/> was built from.</summary>
+    private IReadOnlyDictionary<string, IMonitoredJob>? _watchedJobs;
+
     /// <summary>Runs every periodic check once.</summary>
     public async Task CheckAsync(CancellationToken cancellationToken)
     {
@@ -90,23 +96,76 @@ internal sealed partial class IncidentMonitor
     /// Active jobs with a slot due for longer than max(grace, 2 × period) that has not started: either
     /// no row at all (the planner did not materialize it) or a row still pending (nothing started it).
     /// </summary>
+    /// <remarks>
+    /// <para>Each job's latest slot row is read from the ledger, never taken from the planner: a
+    /// stuck planner is what this check exists for. But not every job at every check: a job is kept
+    /// in a heap under the earliest instant it could become past due, given the latest slot last
+    /// read (its next occurrence + the threshold). Slots are only ever added, so a later row can
+    /// only push that instant further: until it comes, the job cannot be past due and is not read.
+    /// A million hourly jobs cost a read of each about once an hour, not a million reads per check.
+    /// A job found past due is read again at every check, until it is not.</para>
+    /// <para>A new set of jobs (a reload) starts the heap over: every active job is read once.</para>
+    /// </remarks>
     private async Task<Dictionary<string, string>> FindPastDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var jobs = _jobs;
         var found = new Dictionary<string, string>(StringComparer.Ordinal);
-        var active = jobs.Values.Where(j => j.IsActive).ToList();
-        if (active.Count == 0)
+        if (!ReferenceEquals(jobs, _watchedJobs))
         {
-            return found;
+            _pastDueWatch.Clear();
+            foreach (var job in jobs.Values)
+            {
+                if (job.IsActive)
+                {
+                    _pastDueWatch.Enqueue(job, long.MinValue);
+                }
+            }
+
+            _watchedJobs = jobs;
         }
 
-        var lastSlots = await _store.GetLastSlotsAsync([.. active.Select(j => j.Name)], cancellationToken).ConfigureAwait(false);
-        foreach (var job in active)
+        var toRead = new List<IMonitoredJob>();
+        while (_pastDueWatch.TryPeek(out var job, out var ticks) && ticks <= now.UtcTicks)
         {
-            var cursor = lastSlots.TryGetValue(job.Name, out var last) ? last : job.CreatedAt;
-            if (job.Schedule.GetNextOccurrence(cursor) is { } next && next + job.PastDueAfter() <= now)
+            _pastDueWatch.Dequeue();
+            toRead.Add(job);
+        }
+
+        if (toRead.Count > 0)
+        {
+            IReadOnlyDictionary<string, DateTimeOffset> lastSlots;
+            try
             {
-                found[job.Name] = Invariant($"slot {Iso.Format(next)} has no run {Duration.Format(Whole(now - next))} after it was due (past due after {Duration.Format(job.PastDueAfter())})");
+                lastSlots = await _store.GetLastSlotsAsync([.. toRead.Select(j => j.Name)], cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                foreach (var job in toRead)
+                {
+                    _pastDueWatch.Enqueue(job, long.MinValue);
+                }
+
+                throw;
+            }
+
+            foreach (var job in toRead)
+            {
+                var cursor = lastSlots.TryGetValue(job.Name, out var last) ? last : job.CreatedAt;
+                if (job.Schedule.GetNextOccurrence(cursor) is not { } next)
+                {
+                    continue;
+                }
+
+                var pastDueAt = next + job.PastDueAfter();
+                if (pastDueAt <= now)
+                {
+                    found[job.Name] = Invariant($"slot {Iso.Format(next)} has no run {Duration.Format(Whole(now - next))} after it was due (past due after {Duration.Format(job.PastDueAfter())})");
+                    _pastDueWatch.Enqueue(job, long.MinValue);
+                }
+                else
+                {
+                    _pastDueWatch.Enqueue(job, pastDueAt.UtcTicks);
+                }
             }
         }
 

@@ -184,4 +184,61 @@ public sealed class IncidentMonitorChecksTests : IAsyncLifetime, IDisposable
         Assert.Equal(2, incident.Count);
         Assert.Equal("run 4 (slot 2026-03-02T12:00:00Z) succeeded", incident.Resolution);
     }
+
+    [Fact]
+    public async Task CheckAsync_ReadsAJobsLatestSlotOnlyOnceItCouldBePastDue_AndAgainWhileItIs()
+    {
+        // Hourly jobs created at 08:59, first slot 09:00, past due 2h after a slot without a row.
+        var reads = new List<string>();
+        var store = Engine.CrashableStore.Wrap(_store, (method, args) =>
+        {
+            if (method == nameof(IRunStore.GetLastSlotsAsync))
+            {
+                lock (reads)
+                {
+                    reads.AddRange((IReadOnlyCollection<string>)args[0]!);
+                }
+            }
+
+            return null;
+        }, out _);
+        var monitor = new IncidentMonitor(store, new IncidentOptions(), _clock, NullLogger.Instance, "node-a", () => { });
+        monitor.Publish(new[] { Hourly("a"), Hourly("b"), Hourly("c") }.ToDictionary(j => j.Name, j => (IMonitoredJob)j, StringComparer.Ordinal));
+        var owner = await _store.StartIncarnationAsync("node-a", 1, T0, TimeSpan.FromDays(30), Ct);
+
+        await monitor.CheckAsync(Ct);
+        Assert.Equal(["a", "b", "c"], reads.Order(StringComparer.Ordinal));
+
+        // Before 11:00 none of them can be past due: nothing is read.
+        reads.Clear();
+        _clock.AdvanceTo(T0.AddHours(2).AddSeconds(-1));
+        await monitor.CheckAsync(Ct);
+        Assert.Empty(reads);
+
+        // "a" and "b" got their 09:00 and 10:00 rows; "c" got none and is past due at 11:00.
+        foreach (var job in new[] { "a", "b" })
+        {
+            for (var hour = 0; hour < 2; hour++)
+            {
+                await FinishRunAsync(owner, job, T0.AddHours(hour), new RunOutcome { State = RunState.Succeeded });
+            }
+        }
+
+        _clock.AdvanceTo(T0.AddHours(2));
+        await monitor.CheckAsync(Ct);
+        Assert.Equal(["a", "b", "c"], reads.Order(StringComparer.Ordinal));
+        Assert.Equal("c", Assert.Single(await IncidentsAsync(IncidentKind.PastDue)).Job);
+
+        // A minute later only the past-due job is read again; "a" and "b" next could be at 13:00.
+        reads.Clear();
+        _clock.AdvanceTo(T0.AddHours(2).AddMinutes(1));
+        await monitor.CheckAsync(Ct);
+        Assert.Equal(["c"], reads);
+
+        reads.Clear();
+        _clock.AdvanceTo(T0.AddHours(4));
+        await monitor.CheckAsync(Ct);
+        Assert.Equal(["a", "b", "c"], reads.Order(StringComparer.Ordinal));
+        Assert.Equal(["a", "b", "c"], (await IncidentsAsync(IncidentKind.PastDue)).Select(i => i.Job).Order(StringComparer.Ordinal));
+    }
 }
