@@ -45,57 +45,31 @@ internal static unsafe class ProcessSpawner
             return Marshal.GetLastPInvokeError();
         }
 
-        var actions = NativeMemory.AllocZeroed(Libc.OpaqueSize);
-        var attributes = NativeMemory.AllocZeroed(Libc.OpaqueSize);
-        var allSignals = NativeMemory.AllocZeroed(Libc.OpaqueSize);
-        var noSignals = NativeMemory.AllocZeroed(Libc.OpaqueSize);
-        var nativeArgv = ToNativeArray(argv);
-        var nativeEnvironment = ToNativeArray(environment);
+        var writeFd = fds[1];
         try
         {
-            var error = Check(Libc.posix_spawn_file_actions_init(actions))
-                ?? Check(Libc.posix_spawnattr_init(attributes))
-                ?? Check(Libc.sigfillset(allSignals))
-                ?? Check(Libc.sigemptyset(noSignals))
-                ?? Check(Libc.posix_spawn_file_actions_addopen(actions, 0, "/dev/null", Libc.ORdOnly, 0))
-                ?? Check(Libc.posix_spawn_file_actions_adddup2(actions, fds[1], 1))
-                ?? Check(Libc.posix_spawn_file_actions_adddup2(actions, fds[1], 2))
-                ?? (cwd is null ? null : Check(Libc.posix_spawn_file_actions_addchdir_np(actions, cwd)));
-            error ??= Check(Libc.posix_spawnattr_setsigdefault(attributes, allSignals))
-                ?? Check(Libc.posix_spawnattr_setsigmask(attributes, noSignals))
-                ?? Check(Libc.posix_spawnattr_setflags(
-                    attributes,
-                    Libc.PosixSpawnSetSid | Libc.PosixSpawnSetSigDef | Libc.PosixSpawnSetSigMask));
-            if (error is not null)
-            {
-                _ = Libc.close(fds[0]);
-                return error.Value;
-            }
-
-            int childPid;
-            var result = Libc.posix_spawn(&childPid, path, actions, attributes, nativeArgv, nativeEnvironment);
+            var result = SpawnInNewSession(
+                path,
+                argv,
+                environment,
+                actions => Check(Libc.posix_spawn_file_actions_addopen(actions, 0, "/dev/null", Libc.ORdOnly, 0))
+                    ?? Check(Libc.posix_spawn_file_actions_adddup2(actions, writeFd, 1))
+                    ?? Check(Libc.posix_spawn_file_actions_adddup2(actions, writeFd, 2))
+                    ?? (cwd is null ? null : Check(Libc.posix_spawn_file_actions_addchdir_np(actions, cwd))),
+                out pid);
             if (result != 0)
             {
                 _ = Libc.close(fds[0]);
                 return result;
             }
 
-            pid = childPid;
             output = new SafePipeHandle(fds[0], ownsHandle: true);
             return 0;
         }
         finally
         {
             // The parent keeps only the read end: the pipe reports end-of-file once every writer is gone.
-            _ = Libc.close(fds[1]);
-            _ = Libc.posix_spawn_file_actions_destroy(actions);
-            _ = Libc.posix_spawnattr_destroy(attributes);
-            NativeMemory.Free(actions);
-            NativeMemory.Free(attributes);
-            NativeMemory.Free(allSignals);
-            NativeMemory.Free(noSignals);
-            FreeNativeArray(nativeArgv, argv.Count);
-            FreeNativeArray(nativeEnvironment, environment.Count);
+            _ = Libc.close(writeFd);
         }
     }
 
@@ -116,6 +90,26 @@ internal static unsafe class ProcessSpawner
         string logPath,
         out int pid)
     {
+        return SpawnInNewSession(
+            path,
+            argv,
+            environment,
+            actions => Check(Libc.posix_spawn_file_actions_addopen(actions, 0, "/dev/null", Libc.ORdOnly, 0))
+                ?? Check(Libc.posix_spawn_file_actions_addopen(actions, 1, "/dev/null", Libc.OWrOnly, 0))
+                ?? Check(Libc.posix_spawn_file_actions_addopen(actions, 2, logPath, Libc.OWrOnly | Libc.OCreat | Libc.OAppend, 0x180))
+                ?? Check(Libc.posix_spawn_file_actions_adddup2(actions, inheritedFd, SupervisorLockFd)),
+            out pid);
+    }
+
+    /// <summary>Adds the file actions of one kind of child; null on success, else the errno.</summary>
+    private delegate int? FileActions(void* actions);
+
+    /// <summary>
+    /// posix_spawn with <c>POSIX_SPAWN_SETSID</c>, every signal disposition reset to the default and
+    /// an empty signal mask, and the descriptors <paramref name="fileActions"/> sets up.
+    /// </summary>
+    private static int SpawnInNewSession(string path, IReadOnlyList<string> argv, IReadOnlyList<string> environment, FileActions fileActions, out int pid)
+    {
         pid = 0;
         var actions = NativeMemory.AllocZeroed(Libc.OpaqueSize);
         var attributes = NativeMemory.AllocZeroed(Libc.OpaqueSize);
@@ -129,10 +123,7 @@ internal static unsafe class ProcessSpawner
                 ?? Check(Libc.posix_spawnattr_init(attributes))
                 ?? Check(Libc.sigfillset(allSignals))
                 ?? Check(Libc.sigemptyset(noSignals))
-                ?? Check(Libc.posix_spawn_file_actions_addopen(actions, 0, "/dev/null", Libc.ORdOnly, 0))
-                ?? Check(Libc.posix_spawn_file_actions_addopen(actions, 1, "/dev/null", Libc.OWrOnly, 0))
-                ?? Check(Libc.posix_spawn_file_actions_addopen(actions, 2, logPath, Libc.OWrOnly | Libc.OCreat | Libc.OAppend, 0x180))
-                ?? Check(Libc.posix_spawn_file_actions_adddup2(actions, inheritedFd, SupervisorLockFd));
+                ?? fileActions(actions);
             error ??= Check(Libc.posix_spawnattr_setsigdefault(attributes, allSignals))
                 ?? Check(Libc.posix_spawnattr_setsigmask(attributes, noSignals))
                 ?? Check(Libc.posix_spawnattr_setflags(
