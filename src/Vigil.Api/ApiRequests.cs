@@ -9,7 +9,7 @@ namespace Vigil.Api;
 internal static class ApiRequests
 {
     private static readonly string[] SpecFields =
-        ["schedule", "timezone", "command", "shell", "http_url", "http_method", "cwd", "timeout", "on_interrupt", "overlap", "session"];
+        ["schedule", "timezone", "command", "shell", "http_url", "http_method", "cwd", "timeout", "on_interrupt", "overlap", "on_stop", "session"];
 
     /// <summary>The body as a JSON object (the size limit is Kestrel's, answered with 413).</summary>
     public static async Task<JsonElement> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -56,6 +56,7 @@ internal static class ApiRequests
             Timeout = String(body, "timeout"),
             OnInterrupt = String(body, "on_interrupt"),
             Overlap = String(body, "overlap"),
+            OnStop = String(body, "on_stop"),
             Session = sessionGiven && session.ValueKind == JsonValueKind.Null ? null : String(body, "session"),
             SessionGiven = sessionGiven,
         };

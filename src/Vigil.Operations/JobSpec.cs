@@ -37,6 +37,9 @@ internal sealed record JobSpec
     /// <summary><c>skip</c>, <c>queue</c>, <c>allow</c> or <c>replace</c>.</summary>
     public string? Overlap { get; init; }
 
+    /// <summary><c>detach</c> (commands only) or <c>drain</c>.</summary>
+    public string? OnStop { get; init; }
+
     /// <summary>The session key; empty removes it. Null with <see cref="SessionGiven"/> false leaves it.</summary>
     public string? Session { get; init; }
 
@@ -46,7 +49,7 @@ internal sealed record JobSpec
     /// <summary>Whether any field is given.</summary>
     public bool AnyGiven =>
         Schedule is not null || TimeZone is not null || Command is not null || Shell is not null || HttpUrl is not null
-        || HttpMethod is not null || Cwd is not null || Timeout is not null || OnInterrupt is not null || Overlap is not null || SessionGiven;
+        || HttpMethod is not null || Cwd is not null || Timeout is not null || OnInterrupt is not null || Overlap is not null || OnStop is not null || SessionGiven;
 }
 
 /// <summary>
@@ -68,6 +71,7 @@ internal sealed record JobSpecWords
         Timeout = "--timeout",
         OnInterrupt = "--on-interrupt",
         Overlap = "--overlap",
+        OnStop = "--on-stop",
         MissingSchedule = "missing --schedule (e.g. --schedule \"0 22 * * *\" or --schedule \"every 30m\")",
         OneAction = "give one action: --command ARG..., --shell \"CMD\" or --http-url URL",
         MissingAction = "missing the action: give --command ARG..., --shell \"CMD\" or --http-url URL",
@@ -88,6 +92,7 @@ internal sealed record JobSpecWords
         Timeout = "timeout",
         OnInterrupt = "on_interrupt",
         Overlap = "overlap",
+        OnStop = "on_stop",
         MissingSchedule = "missing \"schedule\" (e.g. \"0 22 * * *\" or \"every 30m\")",
         OneAction = "give one action: \"command\" (argv array), \"shell\" or \"http_url\"",
         MissingAction = "missing the action: give \"command\" (argv array), \"shell\" or \"http_url\"",
@@ -124,6 +129,9 @@ internal sealed record JobSpecWords
 
     /// <summary>The overlap field.</summary>
     public required string Overlap { get; init; }
+
+    /// <summary>The on_stop field.</summary>
+    public required string OnStop { get; init; }
 
     /// <summary>Said when an add has no schedule.</summary>
     public required string MissingSchedule { get; init; }

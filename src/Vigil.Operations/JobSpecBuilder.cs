@@ -47,10 +47,21 @@ internal static class JobSpecBuilder
             policies = policies with { Overlap = Choice<OverlapPolicy>(words.Overlap, overlap, "skip", "queue", "allow", "replace") };
         }
 
+        if (spec.OnStop is { } onStop)
+        {
+            policies = policies with { OnStop = Choice<StopPolicy>(words.OnStop, onStop, "detach", "drain") };
+        }
+
         if (spec.SessionGiven)
         {
             var session = spec.Session?.Trim();
             policies = policies with { Session = string.IsNullOrEmpty(session) ? null : session };
+        }
+
+        var action = BuildAction(spec, words, existing?.Action, config);
+        if (spec.OnStop is not null && policies.OnStop == StopPolicy.Detach && !action.CanDetach)
+        {
+            throw new OperationException($"{words.OnStop}: detach applies to command actions only; {action.Kind} actions always drain");
         }
 
         return new JobDefinition
@@ -59,7 +70,7 @@ internal static class JobSpecBuilder
             Schedule = scheduleText,
             TimeZone = zoneId,
             Anchor = existing?.Anchor,
-            Action = BuildAction(spec, words, existing?.Action, config),
+            Action = action,
             Policies = policies,
             Enabled = existing?.Enabled ?? true,
             Source = JobSource.Api,

@@ -78,10 +78,12 @@ public sealed class ApiEndpointTests(ApiFixture fixture) : IClassFixture<ApiFixt
         Assert.Equal(409, duplicate);
         Assert.Contains("already exists", error.GetProperty("error").GetString());
 
-        var (edited, changed) = await Daemon.SendAsync(HttpMethod.Patch, "/api/jobs/backup", """{"timeout":"10m","schedule":"every 1h"}""");
+        var (edited, changed) = await Daemon.SendAsync(HttpMethod.Patch, "/api/jobs/backup", """{"timeout":"10m","schedule":"every 1h","on_stop":"drain"}""");
         Assert.Equal(200, edited);
         Assert.True(changed.GetProperty("changed").GetBoolean());
         Assert.Equal("every 1h", changed.GetProperty("schedule").GetString());
+        var (_, shown) = await Daemon.GetAsync("/api/jobs/backup");
+        Assert.Equal("drain", shown.GetProperty("definition").GetProperty("on_stop").GetString());
 
         var (paused, pause) = await Daemon.SendAsync(HttpMethod.Post, "/api/jobs/backup/pause");
         Assert.Equal(200, paused);
@@ -245,6 +247,7 @@ public sealed class ApiEndpointTests(ApiFixture fixture) : IClassFixture<ApiFixt
     [InlineData("POST", "/api/jobs", "{\"name\":\"bad5\",\"schedule\":\"hourly\",\"timezone\":\"Mars/Olympus\",\"command\":[\"true\"]}", 400, "timezone:")]
     [InlineData("POST", "/api/jobs", "{\"name\":\"-bad\",\"schedule\":\"hourly\",\"command\":[\"true\"]}", 400, "is not valid")]
     [InlineData("POST", "/api/jobs", "{\"schedule\":\"hourly\",\"command\":[\"true\"]}", 400, "missing \"name\"")]
+    [InlineData("POST", "/api/jobs", "{\"name\":\"bad6\",\"schedule\":\"hourly\",\"http_url\":\"http://127.0.0.1:9/\",\"on_stop\":\"detach\"}", 400, "on_stop: detach applies to command actions only")]
     [InlineData("PATCH", "/api/jobs/ghost", "{\"timeout\":\"5m\"}", 404, "no job named \"ghost\"")]
     [InlineData("PATCH", "/api/jobs/ghost", "{}", 400, "nothing to change")]
     [InlineData("POST", "/api/jobs/ghost/trigger", null, 404, "no job named \"ghost\"")]

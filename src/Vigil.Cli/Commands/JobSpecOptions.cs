@@ -71,13 +71,19 @@ internal sealed class JobSpecOptions
         HelpName = "skip|queue|allow|replace",
     };
 
+    private readonly Option<string?> _onStop = new("--on-stop")
+    {
+        Description = "When the daemon stops during a run: detach (commands only: the run goes on and the next start adopts it) or drain (wait up to drain_timeout)",
+        HelpName = "detach|drain",
+    };
+
     private readonly Option<string?> _session = new("--session")
     {
         Description = "A durable session key: runs of one session never overlap (\"\" removes it)",
         HelpName = "KEY",
     };
 
-    private Option[] All => [_schedule, _timeZone, _command, _shell, _httpUrl, _httpMethod, _cwd, _timeout, _onInterrupt, _overlap, _session];
+    private Option[] All => [_schedule, _timeZone, _command, _shell, _httpUrl, _httpMethod, _cwd, _timeout, _onInterrupt, _overlap, _onStop, _session];
 
     /// <summary>Adds every option to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
@@ -104,6 +110,7 @@ internal sealed class JobSpecOptions
         Timeout = parseResult.GetValue(_timeout),
         OnInterrupt = parseResult.GetValue(_onInterrupt),
         Overlap = parseResult.GetValue(_overlap),
+        OnStop = parseResult.GetValue(_onStop),
         Session = parseResult.GetValue(_session),
         SessionGiven = parseResult.GetResult(_session) is not null,
     };

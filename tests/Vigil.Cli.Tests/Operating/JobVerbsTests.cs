@@ -25,7 +25,7 @@ public sealed class JobVerbsTests : IDisposable
     {
         var add = await _home.RunAsync("jobs", "add", "adhoc", "--schedule", "every 30m", "--tz", "Europe/Berlin", "--command", "sh", "-c", "echo hi");
         var added = await _home.JsonAsync("jobs", "show", "adhoc");
-        var edit = await _home.RunAsync("jobs", "edit", "adhoc", "--timeout", "5m", "--session", "main", "--overlap", "queue");
+        var edit = await _home.RunAsync("jobs", "edit", "adhoc", "--timeout", "5m", "--session", "main", "--overlap", "queue", "--on-stop", "drain");
         var edited = (await _home.JsonAsync("jobs", "show", "adhoc")).GetProperty("definition");
         var remove = await _home.RunAsync("jobs", "remove", "adhoc");
         var removed = Contract.Job(await _home.JsonAsync("jobs", "list"), "adhoc");
@@ -45,6 +45,7 @@ public sealed class JobVerbsTests : IDisposable
         Assert.Equal("5m", edited.GetProperty("timeout").GetString());
         Assert.Equal("main", edited.GetProperty("session").GetString());
         Assert.Equal("queue", edited.GetProperty("overlap").GetString());
+        Assert.Equal("drain", edited.GetProperty("on_stop").GetString());
         Assert.Equal("every 30m", edited.GetProperty("schedule").GetString());
 
         Assert.Equal(0, remove.ExitCode);

@@ -22,6 +22,8 @@ public sealed class OperatorBadInputTests : IClassFixture<OperatorBadInputTests.
     [InlineData("--timeout: \"5x\" has an unknown unit \"x\"", "jobs", "add", "x", "--schedule", "@daily", "--timeout", "5x", "--shell", "true")]
     [InlineData("--on-interrupt: \"never\" is not one of retry, record", "jobs", "add", "x", "--schedule", "@daily", "--on-interrupt", "never", "--shell", "true")]
     [InlineData("--overlap: \"merge\" is not one of skip, queue, allow, replace", "jobs", "add", "x", "--schedule", "@daily", "--overlap", "merge", "--shell", "true")]
+    [InlineData("--on-stop: \"pause\" is not one of detach, drain", "jobs", "add", "x", "--schedule", "@daily", "--on-stop", "pause", "--shell", "true")]
+    [InlineData("--on-stop: detach applies to command actions only; http actions always drain", "jobs", "add", "x", "--schedule", "@daily", "--on-stop", "detach", "--http-url", "http://127.0.0.1:9/")]
     [InlineData("--http-url: \"ftp://example.org\" is not an absolute http:// or https:// URL", "jobs", "add", "x", "--schedule", "@daily", "--http-url", "ftp://example.org")]
     [InlineData("missing the action", "jobs", "add", "x", "--schedule", "@daily")]
     [InlineData("missing --schedule", "jobs", "add", "x", "--shell", "true")]
