@@ -89,7 +89,7 @@ internal sealed class Supervisor(
         IRunningAction action;
         try
         {
-            var runner = runners.FirstOrDefault(r => r.CanRun(job.Definition.Action))
+            var runner = RunnerFor(job.Definition.Action)
                 ?? throw new InvalidOperationException($"no runner for {job.Definition.Action.Kind} actions");
             action = runner.Start(job.Definition.Action, context);
         }
@@ -106,6 +106,19 @@ internal sealed class Supervisor(
         }
 
         return action;
+    }
+
+    private IActionRunner? RunnerFor(Jobs.ActionSpec action)
+    {
+        for (var i = 0; i < runners.Count; i++)
+        {
+            if (runners[i].CanRun(action))
+            {
+                return runners[i];
+            }
+        }
+
+        return null;
     }
 
     /// <summary>
