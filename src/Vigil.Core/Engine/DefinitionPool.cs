@@ -12,7 +12,9 @@ namespace Vigil.Engine;
 /// <para>Everything shared is immutable. Sharing goes by the records' own value equality, after the
 /// lists inside them were shared by content, so two parts are shared only if they are equal in every
 /// field, including fields added later (a list-typed field added later compares by reference, which
-/// only means less sharing, never a wrong one).</para>
+/// only means less sharing, never a wrong one). <see cref="JobCodec"/> takes each part from the pool
+/// as it reads it (<see cref="IDefinitionParts"/>): a part seen before costs no copy, not even a
+/// string for its text.</para>
 /// <para>A parsed schedule is shared between jobs with the same text and zone, except <c>every</c>
 /// grids, whose anchor (the job's creation by default) is part of the key.</para>
 /// <para>Definitions that differ only in their name (a fleet of jobs created from one template)
@@ -22,9 +24,10 @@ namespace Vigil.Engine;
 /// definitions cost one hash each, not a second copy of every text.</para>
 /// <para>Used by the engine's loop only (one thread at a time).</para>
 /// </remarks>
-internal sealed class DefinitionPool
+internal sealed class DefinitionPool : IDefinitionParts
 {
     private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _stringsBySpan;
     private readonly Dictionary<string, IReadOnlyList<string>> _nameLists = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IReadOnlyList<RunState>> _stateLists = new(StringComparer.Ordinal);
     private readonly Dictionary<RetryPolicy, RetryPolicy> _retries = [];
@@ -40,17 +43,24 @@ internal sealed class DefinitionPool
     private readonly Dictionary<ulong, List<(byte[] Text, JobDefinition Definition)>> _templates = [];
     private int _templateCount;
 
+    public DefinitionPool()
+    {
+        _stringsBySpan = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
     /// <summary>The number of distinct parsed schedules held.</summary>
     public int ScheduleCount => _schedules.Count + _grids.Count;
 
-    /// <summary>Decodes a stored definition (UTF-8 JSON) and shares its common parts (<see cref="Share(JobDefinition)"/>).</summary>
+    /// <summary>Decodes a stored definition (UTF-8 JSON), its common parts shared with the definitions decoded before.</summary>
+    /// <param name="utf8">The definition.</param>
+    /// <param name="rowName">The job's name as the store keys it: the definition's name is this string when equal to it.</param>
     /// <exception cref="FormatException">The text is not a definition.</exception>
     /// <exception cref="System.Text.Json.JsonException">The text is not JSON.</exception>
-    public JobDefinition Decode(ReadOnlySpan<byte> utf8)
+    public JobDefinition Decode(ReadOnlySpan<byte> utf8, string? rowName = null)
     {
-        if (!TrySplitName(utf8, out var name, out var restStart))
+        if (!TrySplitName(utf8, rowName, out var name, out var restStart))
         {
-            return Share(JobCodec.Deserialize(utf8));
+            return JobCodec.Deserialize(utf8, this, rowName);
         }
 
         var rest = utf8[restStart..];
@@ -67,7 +77,7 @@ internal sealed class DefinitionPool
             }
         }
 
-        var decoded = Share(JobCodec.Deserialize(utf8));
+        var decoded = JobCodec.Deserialize(utf8, this, name);
         if (_templateCount < MaxTemplates)
         {
             if (bucket is null)
@@ -84,7 +94,7 @@ internal sealed class DefinitionPool
     }
 
     /// <summary>The leading <c>"name": "..."</c> property's value and where the rest of the text starts.</summary>
-    private static bool TrySplitName(ReadOnlySpan<byte> utf8, out string name, out int restStart)
+    private static bool TrySplitName(ReadOnlySpan<byte> utf8, string? rowName, out string name, out int restStart)
     {
         name = string.Empty;
         restStart = 0;
@@ -98,7 +108,7 @@ internal sealed class DefinitionPool
                 return false;
             }
 
-            name = reader.GetString()!;
+            name = rowName is not null && reader.ValueTextEquals(rowName) ? rowName : reader.GetString()!;
             restStart = (int)reader.BytesConsumed;
             return true;
         }
@@ -106,20 +116,6 @@ internal sealed class DefinitionPool
         {
             return false;
         }
-    }
-
-    /// <summary><paramref name="definition"/> with its common parts replaced by shared equal ones.</summary>
-    public JobDefinition Share(JobDefinition definition)
-    {
-        var policies = Share(definition.Policies);
-        var action = definition.Action is HandlerAction handler ? Intern(_handlers, handler) : definition.Action;
-        return definition with
-        {
-            Schedule = Intern(definition.Schedule),
-            TimeZone = Intern(definition.TimeZone),
-            Action = action,
-            Policies = policies,
-        };
     }
 
     /// <summary>The parsed schedule of <paramref name="definition"/>, shared with equal ones.</summary>
@@ -153,24 +149,29 @@ internal sealed class DefinitionPool
         return schedule;
     }
 
-    private JobPolicies Share(JobPolicies policies)
+    string IDefinitionParts.Text(ReadOnlySpan<char> value)
     {
-        var retry = Intern(_retries, policies.Retry with { On = Intern(_stateLists, policies.Retry.On) });
-        var expect = Intern(_expects, policies.Expect);
-        var after = Intern(_nameLists, policies.After);
-        return Intern(_policies, policies with { Retry = retry, Expect = expect, After = after, Session = policies.Session is { } s ? Intern(s) : null });
-    }
-
-    private string Intern(string value)
-    {
-        if (_strings.TryGetValue(value, out var shared))
+        if (_stringsBySpan.TryGetValue(value, out var shared))
         {
             return shared;
         }
 
-        _strings[value] = value;
-        return value;
+        var text = value.ToString();
+        _strings[text] = text;
+        return text;
     }
+
+    IReadOnlyList<string> IDefinitionParts.Names(IReadOnlyList<string> names) => Intern(_nameLists, names);
+
+    IReadOnlyList<RunState> IDefinitionParts.States(IReadOnlyList<RunState> states) => Intern(_stateLists, states);
+
+    RetryPolicy IDefinitionParts.Retry(RetryPolicy retry) => Intern(_retries, retry);
+
+    ExpectPolicy IDefinitionParts.Expect(ExpectPolicy expect) => Intern(_expects, expect);
+
+    JobPolicies IDefinitionParts.Policies(JobPolicies policies) => Intern(_policies, policies);
+
+    HandlerAction IDefinitionParts.Handler(HandlerAction handler) => Intern(_handlers, handler);
 
     private static T Intern<T>(Dictionary<T, T> pool, T value)
         where T : notnull
@@ -186,6 +187,11 @@ internal sealed class DefinitionPool
 
     private static IReadOnlyList<T> Intern<T>(Dictionary<string, IReadOnlyList<T>> pool, IReadOnlyList<T> list)
     {
+        if (list.Count == 0)
+        {
+            return [];
+        }
+
         var key = string.Join('\n', list);
         if (pool.TryGetValue(key, out var shared))
         {

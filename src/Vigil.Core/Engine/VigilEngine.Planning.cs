@@ -99,7 +99,7 @@ public sealed partial class VigilEngine
         Schedule schedule;
         try
         {
-            definition = pool.Decode(job.Definition.Span);
+            definition = pool.Decode(job.Definition.Span, job.Name);
             schedule = pool.ScheduleOf(definition, job.CreatedAt);
         }
         catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException or System.Text.Json.JsonException or NullReferenceException)
