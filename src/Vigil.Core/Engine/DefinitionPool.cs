@@ -28,8 +28,8 @@ internal sealed class DefinitionPool : IDefinitionParts
 {
     private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _stringsBySpan;
-    private readonly Dictionary<string, IReadOnlyList<string>> _nameLists = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, IReadOnlyList<RunState>> _stateLists = new(StringComparer.Ordinal);
+    private readonly Dictionary<IReadOnlyList<string>, IReadOnlyList<string>> _nameLists = new(ListContent<string>.Instance);
+    private readonly Dictionary<IReadOnlyList<RunState>, IReadOnlyList<RunState>> _stateLists = new(ListContent<RunState>.Instance);
     private readonly Dictionary<RetryPolicy, RetryPolicy> _retries = [];
     private readonly Dictionary<ExpectPolicy, ExpectPolicy> _expects = [];
     private readonly Dictionary<JobPolicies, JobPolicies> _policies = [];
@@ -161,9 +161,9 @@ internal sealed class DefinitionPool : IDefinitionParts
         return text;
     }
 
-    IReadOnlyList<string> IDefinitionParts.Names(IReadOnlyList<string> names) => Intern(_nameLists, names);
+    IReadOnlyList<string> IDefinitionParts.Names(IReadOnlyList<string> names) => InternList(_nameLists, names);
 
-    IReadOnlyList<RunState> IDefinitionParts.States(IReadOnlyList<RunState> states) => Intern(_stateLists, states);
+    IReadOnlyList<RunState> IDefinitionParts.States(IReadOnlyList<RunState> states) => InternList(_stateLists, states);
 
     RetryPolicy IDefinitionParts.Retry(RetryPolicy retry) => Intern(_retries, retry);
 
@@ -185,20 +185,46 @@ internal sealed class DefinitionPool : IDefinitionParts
         return value;
     }
 
-    private static IReadOnlyList<T> Intern<T>(Dictionary<string, IReadOnlyList<T>> pool, IReadOnlyList<T> list)
+    private static IReadOnlyList<T> InternList<T>(Dictionary<IReadOnlyList<T>, IReadOnlyList<T>> pool, IReadOnlyList<T> list) =>
+        list.Count == 0 ? [] : Intern(pool, list);
+
+    /// <summary>Lists compared by their items (ordinal for strings), in order.</summary>
+    private sealed class ListContent<T> : IEqualityComparer<IReadOnlyList<T>>
     {
-        if (list.Count == 0)
+        public static readonly ListContent<T> Instance = new();
+
+        public bool Equals(IReadOnlyList<T>? x, IReadOnlyList<T>? y)
         {
-            return [];
+            if (ReferenceEquals(x, y))
+            {
+                return true;
+            }
+
+            if (x is null || y is null || x.Count != y.Count)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < x.Count; i++)
+            {
+                if (!EqualityComparer<T>.Default.Equals(x[i], y[i]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
-        var key = string.Join('\n', list);
-        if (pool.TryGetValue(key, out var shared))
+        public int GetHashCode(IReadOnlyList<T> obj)
         {
-            return shared;
-        }
+            var hash = new HashCode();
+            foreach (var item in obj)
+            {
+                hash.Add(item);
+            }
 
-        pool[key] = list;
-        return list;
+            return hash.ToHashCode();
+        }
     }
 }
