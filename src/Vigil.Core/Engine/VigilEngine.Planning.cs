@@ -23,24 +23,34 @@ public sealed partial class VigilEngine
     /// <remarks>
     /// Paged so that a million definitions are never held at once; parts common to many definitions
     /// are shared (<see cref="DefinitionPool"/>); the cursors of many new jobs are read with one query
-    /// per page.
+    /// per page. The next page is read while this one's runtimes are built, and on the first load
+    /// (every job new, so every definition is decoded) decoded too, on another thread: the pool is
+    /// then used by the page tasks only, one after the other.
     /// </remarks>
     private async Task LoadJobsAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         var pool = new DefinitionPool();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+
+        // On the first load (nothing to remove) the names need not be collected.
+        var seen = _jobs.Count == 0 ? null : new HashSet<string>(StringComparer.Ordinal);
         var newNames = new List<string>();
-        string? after = null;
+        var decodeAhead = _jobs.Count == 0 ? pool : null;
+        var next = ReadPageAsync(after: null, decodeAhead, cancellationToken);
         while (true)
         {
-            var page = await _store.ListJobsPageAsync(after, JobPage, includeRemoved: false, cancellationToken).ConfigureAwait(false);
+            var (page, decoded) = await next.ConfigureAwait(false);
             if (page.Count == 0)
             {
                 break;
             }
 
-            after = page[^1].Name;
+            var after = page[^1].Name;
+            if (page.Count == JobPage)
+            {
+                next = Task.Run(() => ReadPageAsync(after, decodeAhead, cancellationToken), cancellationToken);
+            }
+
             newNames.Clear();
             foreach (var job in page)
             {
@@ -53,10 +63,10 @@ public sealed partial class VigilEngine
             var lastSlots = newNames.Count > BulkCursorThreshold
                 ? await _store.GetLastSlotsAsync(newNames, cancellationToken).ConfigureAwait(false)
                 : null;
-            foreach (var job in page)
+            for (var i = 0; i < page.Count; i++)
             {
-                seen.Add(job.Name);
-                await LoadJobAsync(job, pool, lastSlots, now, cancellationToken).ConfigureAwait(false);
+                seen?.Add(page[i].Name);
+                await LoadJobAsync(page[i], decoded?[i], pool, lastSlots, now, cancellationToken).ConfigureAwait(false);
             }
 
             if (page.Count < JobPage)
@@ -65,7 +75,7 @@ public sealed partial class VigilEngine
             }
         }
 
-        if (seen.Count != _jobs.Count)
+        if (seen is not null && seen.Count != _jobs.Count)
         {
             foreach (var name in _jobs.Keys.Where(n => !seen.Contains(n)).ToList())
             {
@@ -87,7 +97,38 @@ public sealed partial class VigilEngine
         }
     }
 
-    private async Task LoadJobAsync(JobRow job, DefinitionPool pool, IReadOnlyDictionary<string, DateTimeOffset>? lastSlots, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>A page of jobs, with their definitions decoded when <paramref name="pool"/> is given.</summary>
+    private async Task<(IReadOnlyList<JobRow> Page, DecodedJob[]? Decoded)> ReadPageAsync(string? after, DefinitionPool? pool, CancellationToken cancellationToken)
+    {
+        var page = await _store.ListJobsPageAsync(after, JobPage, includeRemoved: false, cancellationToken).ConfigureAwait(false);
+        if (pool is null)
+        {
+            return (page, null);
+        }
+
+        var decoded = new DecodedJob[page.Count];
+        for (var i = 0; i < page.Count; i++)
+        {
+            decoded[i] = Decode(page[i], pool);
+        }
+
+        return (page, decoded);
+    }
+
+    private static DecodedJob Decode(JobRow job, DefinitionPool pool)
+    {
+        try
+        {
+            var definition = pool.Decode(job.Definition.Span, job.Name);
+            return new(definition, pool.ScheduleOf(definition, job.CreatedAt), null);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException or System.Text.Json.JsonException or NullReferenceException)
+        {
+            return new(null, null, e.Message);
+        }
+    }
+
+    private async Task LoadJobAsync(JobRow job, DecodedJob? decoded, DefinitionPool pool, IReadOnlyDictionary<string, DateTimeOffset>? lastSlots, DateTimeOffset now, CancellationToken cancellationToken)
     {
         _jobs.TryGetValue(job.Name, out var existing);
         if (existing is not null && existing.IsBuiltFrom(job))
@@ -95,16 +136,10 @@ public sealed partial class VigilEngine
             return;
         }
 
-        JobDefinition definition;
-        Schedule schedule;
-        try
+        var (definition, schedule, error) = decoded ?? Decode(job, pool);
+        if (error is not null || definition is null || schedule is null)
         {
-            definition = pool.Decode(job.Definition.Span, job.Name);
-            schedule = pool.ScheduleOf(definition, job.CreatedAt);
-        }
-        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException or System.Text.Json.JsonException or NullReferenceException)
-        {
-            Log.InvalidJob(_logger, job.Name, e.Message);
+            Log.InvalidJob(_logger, job.Name, error ?? "not decoded");
             _jobs.Remove(job.Name);
             return;
         }
@@ -242,4 +277,7 @@ public sealed partial class VigilEngine
             }
         }
     }
+
+    /// <summary>A decoded definition and its parsed schedule, or why it could not be.</summary>
+    private readonly record struct DecodedJob(JobDefinition? Definition, Schedule? Schedule, string? Error);
 }
