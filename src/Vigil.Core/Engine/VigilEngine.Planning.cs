@@ -11,7 +11,11 @@ public sealed partial class VigilEngine
     private const int InsertChunk = 1024;
 
     /// <summary>Jobs read from the ledger per page.</summary>
-    private const int JobPage = 4096;
+    /// <remarks>
+    /// Small enough that a page's arrays (its rows, their decoded definitions, the names of the
+    /// cursor query) stay off the large-object heap, which only full collections reclaim.
+    /// </remarks>
+    private const int JobPage = 512;
 
     /// <summary>Above this many new jobs in one page, their cursors are read with one query instead of one each.</summary>
     private const int BulkCursorThreshold = 16;
