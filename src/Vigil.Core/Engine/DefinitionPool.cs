@@ -21,7 +21,9 @@ namespace Vigil.Engine;
 /// are decoded once: <see cref="Decode"/> keys the text after the leading <c>name</c> property,
 /// which is where <see cref="JobCodec"/> writes it, and hands out the shared definition with the
 /// job's own name. At most <see cref="MaxTemplates"/> texts are kept, so a million distinct
-/// definitions cost one hash each, not a second copy of every text.</para>
+/// definitions cost one hash each, not a second copy of every text. Likewise at most
+/// <see cref="MaxPolicies"/> distinct policies are kept: a million jobs with a million different
+/// timeouts would otherwise fill a table as big as the jobs' own, only to find nothing to share.</para>
 /// <para>Used by the engine's loop only (one thread at a time).</para>
 /// </remarks>
 internal sealed class DefinitionPool : IDefinitionParts
@@ -39,6 +41,9 @@ internal sealed class DefinitionPool : IDefinitionParts
 
     /// <summary>The most definition texts (without their names) kept to recognize repeats.</summary>
     internal const int MaxTemplates = 4096;
+
+    /// <summary>The most distinct policies kept to share: past them, new policies are shared only with those kept.</summary>
+    internal const int MaxPolicies = 65536;
 
     private readonly Dictionary<ulong, List<(byte[] Text, JobDefinition Definition)>> _templates = [];
     private int _templateCount;
@@ -169,7 +174,20 @@ internal sealed class DefinitionPool : IDefinitionParts
 
     ExpectPolicy IDefinitionParts.Expect(ExpectPolicy expect) => Intern(_expects, expect);
 
-    JobPolicies IDefinitionParts.Policies(JobPolicies policies) => Intern(_policies, policies);
+    JobPolicies IDefinitionParts.Policies(JobPolicies policies)
+    {
+        if (_policies.TryGetValue(policies, out var shared))
+        {
+            return shared;
+        }
+
+        if (_policies.Count < MaxPolicies)
+        {
+            _policies[policies] = policies;
+        }
+
+        return policies;
+    }
 
     HandlerAction IDefinitionParts.Handler(HandlerAction handler) => Intern(_handlers, handler);
 

@@ -121,6 +121,23 @@ public sealed class DefinitionPoolTests
     }
 
     [Fact]
+    public void Policies_MoreThanKept_KeptOnesStillSharedNewOnesReturnedAsTheyAre()
+    {
+        IDefinitionParts pool = new DefinitionPool();
+        var first = pool.Policies(JobPolicies.Default with { MaxCatchUp = 0 });
+        for (var i = 1; i < DefinitionPool.MaxPolicies + 10; i++)
+        {
+            pool.Policies(JobPolicies.Default with { MaxCatchUp = i });
+        }
+
+        var late = JobPolicies.Default with { MaxCatchUp = -1 };
+
+        Assert.Same(first, pool.Policies(JobPolicies.Default with { MaxCatchUp = 0 }));
+        Assert.Same(late, pool.Policies(late));
+        Assert.NotSame(late, pool.Policies(JobPolicies.Default with { MaxCatchUp = -1 }));
+    }
+
+    [Fact]
     public void Decode_NotADefinition_Throws()
     {
         var pool = new DefinitionPool();
