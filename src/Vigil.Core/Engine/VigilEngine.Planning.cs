@@ -12,8 +12,8 @@ public sealed partial class VigilEngine
 
     /// <summary>Jobs read from the ledger per page.</summary>
     /// <remarks>
-    /// Small enough that a page's arrays (its rows, their decoded definitions, the names of the
-    /// cursor query) stay off the large-object heap, which only full collections reclaim.
+    /// Small enough that a page's arrays (its rows, the names of the cursor query) stay off the
+    /// large-object heap, which only full collections reclaim.
     /// </remarks>
     private const int JobPage = 512;
 
@@ -27,9 +27,7 @@ public sealed partial class VigilEngine
     /// <remarks>
     /// Paged so that a million definitions are never held at once; parts common to many definitions
     /// are shared (<see cref="DefinitionPool"/>); the cursors of many new jobs are read with one query
-    /// per page. The next page is read while this one's runtimes are built, and on the first load
-    /// (every job new, so every definition is decoded) decoded too, on another thread: the pool is
-    /// then used by the page tasks only, one after the other.
+    /// per page.
     /// </remarks>
     private async Task LoadJobsAsync(CancellationToken cancellationToken)
     {
@@ -39,22 +37,16 @@ public sealed partial class VigilEngine
         // On the first load (nothing to remove) the names need not be collected.
         var seen = _jobs.Count == 0 ? null : new HashSet<string>(StringComparer.Ordinal);
         var newNames = new List<string>();
-        var decodeAhead = _jobs.Count == 0 ? pool : null;
-        var next = ReadPageAsync(after: null, decodeAhead, cancellationToken);
+        string? after = null;
         while (true)
         {
-            var (page, decoded) = await next.ConfigureAwait(false);
+            var page = await _store.ListJobsPageAsync(after, JobPage, includeRemoved: false, cancellationToken).ConfigureAwait(false);
             if (page.Count == 0)
             {
                 break;
             }
 
-            var after = page[^1].Name;
-            if (page.Count == JobPage)
-            {
-                next = Task.Run(() => ReadPageAsync(after, decodeAhead, cancellationToken), cancellationToken);
-            }
-
+            after = page[^1].Name;
             newNames.Clear();
             foreach (var job in page)
             {
@@ -67,10 +59,10 @@ public sealed partial class VigilEngine
             var lastSlots = newNames.Count > BulkCursorThreshold
                 ? await _store.GetLastSlotsAsync(newNames, cancellationToken).ConfigureAwait(false)
                 : null;
-            for (var i = 0; i < page.Count; i++)
+            foreach (var job in page)
             {
-                seen?.Add(page[i].Name);
-                await LoadJobAsync(page[i], decoded?[i], pool, lastSlots, now, cancellationToken).ConfigureAwait(false);
+                seen?.Add(job.Name);
+                await LoadJobAsync(job, pool, lastSlots, now, cancellationToken).ConfigureAwait(false);
             }
 
             if (page.Count < JobPage)
@@ -101,38 +93,7 @@ public sealed partial class VigilEngine
         }
     }
 
-    /// <summary>A page of jobs, with their definitions decoded when <paramref name="pool"/> is given.</summary>
-    private async Task<(IReadOnlyList<JobRow> Page, DecodedJob[]? Decoded)> ReadPageAsync(string? after, DefinitionPool? pool, CancellationToken cancellationToken)
-    {
-        var page = await _store.ListJobsPageAsync(after, JobPage, includeRemoved: false, cancellationToken).ConfigureAwait(false);
-        if (pool is null)
-        {
-            return (page, null);
-        }
-
-        var decoded = new DecodedJob[page.Count];
-        for (var i = 0; i < page.Count; i++)
-        {
-            decoded[i] = Decode(page[i], pool);
-        }
-
-        return (page, decoded);
-    }
-
-    private static DecodedJob Decode(JobRow job, DefinitionPool pool)
-    {
-        try
-        {
-            var definition = pool.Decode(job.Definition.Span, job.Name);
-            return new(definition, pool.ScheduleOf(definition, job.CreatedAt), null);
-        }
-        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException or System.Text.Json.JsonException or NullReferenceException)
-        {
-            return new(null, null, e.Message);
-        }
-    }
-
-    private async Task LoadJobAsync(JobRow job, DecodedJob? decoded, DefinitionPool pool, IReadOnlyDictionary<string, DateTimeOffset>? lastSlots, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task LoadJobAsync(JobRow job, DefinitionPool pool, IReadOnlyDictionary<string, DateTimeOffset>? lastSlots, DateTimeOffset now, CancellationToken cancellationToken)
     {
         _jobs.TryGetValue(job.Name, out var existing);
         if (existing is not null && existing.IsBuiltFrom(job))
@@ -140,10 +101,16 @@ public sealed partial class VigilEngine
             return;
         }
 
-        var (definition, schedule, error) = decoded ?? Decode(job, pool);
-        if (error is not null || definition is null || schedule is null)
+        JobDefinition definition;
+        Schedule schedule;
+        try
         {
-            Log.InvalidJob(_logger, job.Name, error ?? "not decoded");
+            definition = pool.Decode(job.Definition.Span, job.Name);
+            schedule = pool.ScheduleOf(definition, job.CreatedAt);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException or System.Text.Json.JsonException or NullReferenceException)
+        {
+            Log.InvalidJob(_logger, job.Name, e.Message);
             _jobs.Remove(job.Name);
             return;
         }
@@ -281,7 +248,4 @@ public sealed partial class VigilEngine
             }
         }
     }
-
-    /// <summary>A decoded definition and its parsed schedule, or why it could not be.</summary>
-    private readonly record struct DecodedJob(JobDefinition? Definition, Schedule? Schedule, string? Error);
 }
