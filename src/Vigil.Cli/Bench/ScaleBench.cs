@@ -56,12 +56,14 @@ internal static class ScaleBench
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         var rssBefore = ProcessMeter.ResidentMegabytes();
         var cpuBefore = ProcessMeter.CpuTime();
+        var gcBefore = GcCounts.Now();
 
         var host = EngineHost.Start(ledger, new NoOpHandler(options.Time), options);
         await using (host.ConfigureAwait(false))
         {
             await host.ReadyAsync().ConfigureAwait(false);
             var ready = Stopwatch.GetElapsedTime(host.Started);
+            var gc = GcCounts.Now() - gcBefore;
             await host.FirstPassAsync().ConfigureAwait(false);
             var firstPass = Stopwatch.GetElapsedTime(host.Started);
             var cpu = ProcessMeter.CpuTime() - cpuBefore;
@@ -72,6 +74,10 @@ internal static class ScaleBench
                 .Add("ready_seconds", ready.TotalSeconds)
                 .Add("first_pass_seconds", firstPass.TotalSeconds)
                 .Add("start_cpu_seconds", cpu.TotalSeconds)
+                .Add("ready_gc_pause_seconds", gc.Pause.TotalSeconds)
+                .Add("ready_gen0_collections", gc.Gen0)
+                .Add("ready_gen1_collections", gc.Gen1)
+                .Add("ready_gen2_collections", gc.Gen2)
                 .Add("rss_before_start_mb", rssBefore)
                 .Add("rss_mb", ProcessMeter.ResidentMegabytes())
                 .Add("peak_rss_mb", ProcessMeter.PeakResidentMegabytes())
@@ -91,5 +97,14 @@ internal static class ScaleBench
         {
             yield return BenchJobs.Handler($"job-{i:D7}", Schedule, created, timeout: distinct ? TimeSpan.FromSeconds(3600 + i) : null);
         }
+    }
+
+    /// <summary>Collections per generation (each count includes the older generations' collections) and the total pause.</summary>
+    private readonly record struct GcCounts(int Gen0, int Gen1, int Gen2, TimeSpan Pause)
+    {
+        public static GcCounts Now() => new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+
+        public static GcCounts operator -(GcCounts after, GcCounts before) =>
+            new(after.Gen0 - before.Gen0, after.Gen1 - before.Gen1, after.Gen2 - before.Gen2, after.Pause - before.Pause);
     }
 }

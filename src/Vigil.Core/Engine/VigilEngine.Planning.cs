@@ -11,7 +11,11 @@ public sealed partial class VigilEngine
     private const int InsertChunk = 1024;
 
     /// <summary>Jobs read from the ledger per page.</summary>
-    private const int JobPage = 4096;
+    /// <remarks>
+    /// Small enough that a page's arrays (its rows, the names of the cursor query) stay off the
+    /// large-object heap, which only full collections reclaim.
+    /// </remarks>
+    private const int JobPage = 512;
 
     /// <summary>Above this many new jobs in one page, their cursors are read with one query instead of one each.</summary>
     private const int BulkCursorThreshold = 16;
@@ -36,7 +40,9 @@ public sealed partial class VigilEngine
     {
         var now = _time.GetUtcNow();
         var pool = new DefinitionPool();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+
+        // On the first load (nothing to remove) the names need not be collected.
+        var seen = _jobs.Count == 0 ? null : new HashSet<string>(StringComparer.Ordinal);
         var newNames = new List<string>();
         string? after = null;
         while (true)
@@ -62,7 +68,7 @@ public sealed partial class VigilEngine
                 : null;
             foreach (var job in page)
             {
-                seen.Add(job.Name);
+                seen?.Add(job.Name);
                 await LoadJobAsync(job, pool, lastSlots, now, cancellationToken).ConfigureAwait(false);
             }
 
@@ -72,7 +78,7 @@ public sealed partial class VigilEngine
             }
         }
 
-        if (seen.Count != _jobs.Count)
+        if (seen is not null && seen.Count != _jobs.Count)
         {
             foreach (var name in _jobs.Keys.Where(n => !seen.Contains(n)).ToList())
             {
@@ -106,7 +112,7 @@ public sealed partial class VigilEngine
         Schedule schedule;
         try
         {
-            definition = pool.Decode(job.Definition.Span);
+            definition = pool.Decode(job.Definition.Span, job.Name);
             schedule = pool.ScheduleOf(definition, job.CreatedAt);
         }
         catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException or System.Text.Json.JsonException or NullReferenceException)

@@ -36,7 +36,14 @@ public static partial class JobCodec
 
     /// <summary>Reads a definition from its UTF-8 JSON, as the store keeps it.</summary>
     /// <exception cref="FormatException">The text is not a definition this version understands.</exception>
-    public static JobDefinition Deserialize(ReadOnlySpan<byte> utf8)
+    public static JobDefinition Deserialize(ReadOnlySpan<byte> utf8) => Deserialize(utf8, parts: null, knownName: null);
+
+    /// <summary>
+    /// Reads a definition, taking its common parts from <paramref name="parts"/> (none copied per
+    /// definition) and its name from <paramref name="knownName"/> when the text holds that name.
+    /// </summary>
+    /// <exception cref="FormatException">The text is not a definition this version understands.</exception>
+    internal static JobDefinition Deserialize(ReadOnlySpan<byte> utf8, IDefinitionParts? parts, string? knownName)
     {
         var reader = new Utf8JsonReader(utf8);
         if (!reader.Read() || reader.TokenType == JsonTokenType.Null)
@@ -44,7 +51,7 @@ public static partial class JobCodec
             throw new FormatException("empty job definition");
         }
 
-        var definition = ReadDefinition(ref reader);
+        var definition = ReadDefinition(ref reader, parts, knownName);
         if (reader.Read())
         {
             throw new FormatException("job definition: text after the object");
@@ -53,12 +60,13 @@ public static partial class JobCodec
         return definition;
     }
 
-    private static JobDefinition ReadDefinition(ref Utf8JsonReader reader)
+    private static JobDefinition ReadDefinition(ref Utf8JsonReader reader, IDefinitionParts? parts, string? knownName)
     {
         Expect(ref reader, JsonTokenType.StartObject, "the definition");
-        string? name = null, schedule = null, timeZone = null, source = null, onInterrupt = null, onStop = null, overlap = null, catchUp = null, session = null;
-        string? timeout = null, idleTimeout = null, killGrace = null, grace = null, anchor = null;
+        string? name = null, schedule = null, timeZone = null, overlap = null, catchUp = null, session = null, anchor = null;
+        DurationText? timeout = null, idleTimeout = null, killGrace = null, grace = null;
         bool? enabled = null;
+        bool api = false, record = false, drain = false;
         int? maxCatchUp = null, alertAfterFailures = null, pauseAfterFailures = null;
         ActionSpec? action = null;
         RetryPolicy? retry = null;
@@ -69,71 +77,80 @@ public static partial class JobCodec
         {
             switch ((ReadOnlySpan<char>)key[..length])
             {
-                case "name": name = String(ref reader); break;
-                case "schedule": schedule = String(ref reader); break;
-                case "timezone": timeZone = String(ref reader); break;
+                case "name": name = Name(ref reader, knownName); break;
+                case "schedule": schedule = Text(ref reader, parts); break;
+                case "timezone": timeZone = Text(ref reader, parts); break;
                 case "anchor": anchor = String(ref reader); break;
                 case "enabled": enabled = Bool(ref reader); break;
-                case "source": source = String(ref reader); break;
-                case "run": action = ReadAction(ref reader); break;
-                case "timeout": timeout = String(ref reader); break;
-                case "idle_timeout": idleTimeout = String(ref reader); break;
-                case "kill_grace": killGrace = String(ref reader); break;
-                case "on_interrupt": onInterrupt = String(ref reader); break;
-                case "on_stop": onStop = String(ref reader); break;
-                case "retry": retry = ReadRetry(ref reader); break;
-                case "overlap": overlap = String(ref reader); break;
-                case "catch_up": catchUp = String(ref reader); break;
+                case "source": api = Is(ref reader, "api"u8); break;
+                case "run": action = ReadAction(ref reader, parts); break;
+                case "timeout": timeout = Duration(ref reader); break;
+                case "idle_timeout": idleTimeout = Duration(ref reader); break;
+                case "kill_grace": killGrace = Duration(ref reader); break;
+                case "on_interrupt": record = Is(ref reader, "record"u8); break;
+                case "on_stop": drain = Is(ref reader, "drain"u8); break;
+                case "retry": retry = ReadRetry(ref reader, parts); break;
+                case "overlap": overlap = Text(ref reader, parts); break;
+                case "catch_up": catchUp = Text(ref reader, parts); break;
                 case "max_catch_up": maxCatchUp = Int(ref reader); break;
-                case "grace": grace = String(ref reader); break;
-                case "after": after = Strings(ref reader); break;
-                case "session": session = String(ref reader); break;
-                case "expect": expect = ReadExpect(ref reader); break;
+                case "grace": grace = Duration(ref reader); break;
+                case "after": after = Strings(ref reader, parts); break;
+                case "session": session = Text(ref reader, parts); break;
+                case "expect": expect = ReadExpect(ref reader, parts); break;
                 case "alert_after_failures": alertAfterFailures = Int(ref reader); break;
                 case "pause_after_failures": pauseAfterFailures = Int(ref reader); break;
                 default: reader.Skip(); break;
             }
         }
 
-        return new JobDefinition
-        {
-            Name = Required(name, "name"),
-            Schedule = Required(schedule, "schedule"),
-            TimeZone = Required(timeZone, "timezone"),
-            Anchor = anchor is null ? null
+        // Checked in the order the fields are written, so a definition missing several names the first.
+        var required = (
+            Name: Required(name, "name"),
+            Schedule: Required(schedule, "schedule"),
+            TimeZone: Required(timeZone, "timezone"),
+            Anchor: anchor is null ? (DateTimeOffset?)null
                 : Scheduling.Iso.TryParse(anchor, TimeZoneInfo.Utc, out var instant) ? instant
                 : throw new FormatException($"invalid instant \"{anchor}\""),
-            Enabled = enabled ?? throw Missing("enabled"),
-            Source = source == "api" ? JobSource.Api : JobSource.Config,
-            Action = action ?? throw Missing("run"),
-            Policies = new JobPolicies
-            {
-                Timeout = Scheduling.Duration.Parse(Required(timeout, "timeout")),
-                IdleTimeout = idleTimeout is null ? null : Scheduling.Duration.Parse(idleTimeout),
-                KillGrace = Scheduling.Duration.Parse(Required(killGrace, "kill_grace")),
-                OnInterrupt = onInterrupt == "record" ? InterruptPolicy.Record : InterruptPolicy.Retry,
+            Enabled: enabled ?? throw Missing("enabled"),
+            Action: action ?? throw Missing("run"));
+        var policies = new JobPolicies
+        {
+            Timeout = Required(timeout, "timeout").Value,
+            IdleTimeout = idleTimeout?.Value,
+            KillGrace = Required(killGrace, "kill_grace").Value,
+            OnInterrupt = record ? InterruptPolicy.Record : InterruptPolicy.Retry,
 
-                // Definitions stored before on_stop existed detach, the default.
-                OnStop = onStop == "drain" ? StopPolicy.Drain : StopPolicy.Detach,
-                Retry = retry ?? throw Missing("retry"),
-                Overlap = Enum.Parse<OverlapPolicy>(Required(overlap, "overlap"), ignoreCase: true),
-                CatchUp = Enum.Parse<CatchUpPolicy>(Required(catchUp, "catch_up"), ignoreCase: true),
-                MaxCatchUp = maxCatchUp ?? throw Missing("max_catch_up"),
-                Grace = grace is null ? null : Scheduling.Duration.Parse(grace),
-                After = after ?? throw Missing("after"),
-                Session = session,
-                Expect = expect ?? throw Missing("expect"),
-                AlertAfterFailures = alertAfterFailures ?? throw Missing("alert_after_failures"),
-                PauseAfterFailures = pauseAfterFailures,
-            },
+            // Definitions stored before on_stop existed detach, the default.
+            OnStop = drain ? StopPolicy.Drain : StopPolicy.Detach,
+            Retry = retry ?? throw Missing("retry"),
+            Overlap = Enum.Parse<OverlapPolicy>(Required(overlap, "overlap"), ignoreCase: true),
+            CatchUp = Enum.Parse<CatchUpPolicy>(Required(catchUp, "catch_up"), ignoreCase: true),
+            MaxCatchUp = maxCatchUp ?? throw Missing("max_catch_up"),
+            Grace = grace?.Value,
+            After = after is null ? throw Missing("after") : parts?.Names(after) ?? after,
+            Session = session,
+            Expect = expect ?? throw Missing("expect"),
+            AlertAfterFailures = alertAfterFailures ?? throw Missing("alert_after_failures"),
+            PauseAfterFailures = pauseAfterFailures,
+        };
+        return new JobDefinition
+        {
+            Name = required.Name,
+            Schedule = required.Schedule,
+            TimeZone = required.TimeZone,
+            Anchor = required.Anchor,
+            Enabled = required.Enabled,
+            Source = api ? JobSource.Api : JobSource.Config,
+            Action = required.Action,
+            Policies = parts?.Policies(policies) ?? policies,
         };
     }
 
-    private static RetryPolicy ReadRetry(ref Utf8JsonReader reader)
+    private static RetryPolicy ReadRetry(ref Utf8JsonReader reader, IDefinitionParts? parts)
     {
         Expect(ref reader, JsonTokenType.StartObject, "\"retry\"");
         int? maxAttempts = null;
-        string? backoff = null, window = null;
+        DurationText? backoff = null, window = null;
         RunState[]? on = null;
         Span<char> key = stackalloc char[MaxKeyLength];
         while (NextProperty(ref reader, key, out var length))
@@ -141,46 +158,48 @@ public static partial class JobCodec
             switch ((ReadOnlySpan<char>)key[..length])
             {
                 case "max_attempts": maxAttempts = Int(ref reader); break;
-                case "backoff": backoff = String(ref reader); break;
-                case "window": window = String(ref reader); break;
-                case "on": on = States(ref reader); break;
+                case "backoff": backoff = Duration(ref reader); break;
+                case "window": window = Duration(ref reader); break;
+                case "on": on = States(ref reader, parts); break;
                 default: reader.Skip(); break;
             }
         }
 
-        return new RetryPolicy
+        var retry = new RetryPolicy
         {
             MaxAttempts = maxAttempts ?? throw Missing("max_attempts"),
-            Backoff = Scheduling.Duration.Parse(Required(backoff, "backoff")),
-            Window = Scheduling.Duration.Parse(Required(window, "window")),
-            On = on ?? throw Missing("on"),
+            Backoff = Required(backoff, "backoff").Value,
+            Window = Required(window, "window").Value,
+            On = on is null ? throw Missing("on") : parts?.States(on) ?? on,
         };
+        return parts?.Retry(retry) ?? retry;
     }
 
-    private static ExpectPolicy ReadExpect(ref Utf8JsonReader reader)
+    private static ExpectPolicy ReadExpect(ref Utf8JsonReader reader, IDefinitionParts? parts)
     {
         Expect(ref reader, JsonTokenType.StartObject, "\"expect\"");
-        string? maxSilence = null;
+        DurationText? maxSilence = null;
         int? emptyStreak = null;
         Span<char> key = stackalloc char[MaxKeyLength];
         while (NextProperty(ref reader, key, out var length))
         {
             switch ((ReadOnlySpan<char>)key[..length])
             {
-                case "max_silence": maxSilence = String(ref reader); break;
+                case "max_silence": maxSilence = Duration(ref reader); break;
                 case "empty_streak": emptyStreak = Int(ref reader); break;
                 default: reader.Skip(); break;
             }
         }
 
-        return new ExpectPolicy
+        var expect = new ExpectPolicy
         {
-            MaxSilence = maxSilence is null ? null : Scheduling.Duration.Parse(maxSilence),
+            MaxSilence = maxSilence?.Value,
             EmptyStreak = emptyStreak,
         };
+        return parts?.Expect(expect) ?? expect;
     }
 
-    private static ActionSpec ReadAction(ref Utf8JsonReader reader)
+    private static ActionSpec ReadAction(ref Utf8JsonReader reader, IDefinitionParts? parts)
     {
         Expect(ref reader, JsonTokenType.StartObject, "\"run\"");
         string[]? argv = null;
@@ -198,7 +217,7 @@ public static partial class JobCodec
                 case "env": env = Map(ref reader); break;
                 case "shell": shell = Bool(ref reader); break;
                 case "http": http = reader.TokenType == JsonTokenType.StartObject ? ReadHttp(ref reader) : SkipValue<HttpAction>(ref reader); break;
-                case "handler": handler = String(ref reader); break;
+                case "handler": handler = Text(ref reader, parts); break;
                 default: reader.Skip(); break;
             }
         }
@@ -208,7 +227,13 @@ public static partial class JobCodec
             return new CommandAction { Argv = argv, Cwd = cwd, Env = env ?? [], Shell = shell ?? false };
         }
 
-        return http ?? (ActionSpec)new HandlerAction { Name = Required(handler, "handler") };
+        if (http is not null)
+        {
+            return http;
+        }
+
+        var handlerAction = new HandlerAction { Name = Required(handler, "handler") };
+        return parts?.Handler(handlerAction) ?? handlerAction;
     }
 
     private static HttpAction ReadHttp(ref Utf8JsonReader reader)
@@ -305,18 +330,6 @@ public static partial class JobCodec
         return null;
     }
 
-    private static string[] Strings(ref Utf8JsonReader reader)
-    {
-        Expect(ref reader, JsonTokenType.StartArray, "a list");
-        var values = new List<string>();
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-        {
-            values.Add(reader.GetString() ?? throw new FormatException("job definition: null in a list of strings"));
-        }
-
-        return [.. values];
-    }
-
     private static int[] Ints(ref Utf8JsonReader reader)
     {
         var values = new List<int>();
@@ -326,18 +339,6 @@ public static partial class JobCodec
         }
 
         return [.. values];
-    }
-
-    private static RunState[] States(ref Utf8JsonReader reader)
-    {
-        Expect(ref reader, JsonTokenType.StartArray, "\"on\"");
-        var states = new List<RunState>();
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-        {
-            states.Add(RunStates.TryParse(String(ref reader), out var state) ? state : RunState.Interrupted);
-        }
-
-        return [.. states];
     }
 
     private static Dictionary<string, string>? Map(ref Utf8JsonReader reader)
@@ -358,6 +359,8 @@ public static partial class JobCodec
     }
 
     private static string Required(string? value, string name) => value ?? throw Missing(name);
+
+    private static DurationText Required(DurationText? value, string name) => value ?? throw Missing(name);
 
     private static FormatException Missing(string name) => new($"job definition: \"{name}\" is missing");
 }

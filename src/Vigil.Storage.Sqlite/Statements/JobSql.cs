@@ -91,45 +91,53 @@ internal static class JobSql
         RemovedAt = reader.GetNullableInstant(6),
     };
 
-    /// <summary>Collects a page's rows, their definitions appended to one growing buffer.</summary>
+    /// <summary>Collects a page's rows, their definitions appended to shared chunks.</summary>
+    /// <remarks>
+    /// The chunks stay under the large-object threshold (85,000 bytes): a page of a few thousand
+    /// definitions in one growing buffer would be megabytes on the large-object heap per page, and
+    /// large-object allocations are only reclaimed by full collections (dozens of them while a
+    /// million jobs load). Small chunks die young, like the page.
+    /// </remarks>
     private struct PageBuilder(int capacity)
     {
-        private readonly List<(string Name, int Start, int Length, JobSource Source, bool Paused, long Created, long Updated, long? Removed)> _rows = new(capacity);
-        private byte[] _buffer = new byte[Math.Max(1024, capacity * 256)];
+        private const int ChunkSize = 64 * 1024;
+
+        private readonly List<JobRow> _rows = new(capacity);
+        private byte[] _chunk = [];
         private int _used;
+
+        public readonly List<JobRow> Build() => _rows;
 
         public void Add(Statement.Row row)
         {
             var definition = row.Utf8(1);
-            if (_used + definition.Length > _buffer.Length)
-            {
-                Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _used + definition.Length));
-            }
-
-            definition.CopyTo(_buffer.AsSpan(_used));
-            _rows.Add((
+            _rows.Add(new JobRow(
                 row.String(0),
-                _used,
-                definition.Length,
+                Copy(definition),
                 row.Utf8(2).SequenceEqual("api"u8) ? JobSource.Api : JobSource.Config,
                 row.Int64(3) != 0,
-                row.Int64(4),
-                row.Int64(5),
-                row.NullableInt64(6)));
-            _used += definition.Length;
+                Instants.FromDb(row.Int64(4)),
+                Instants.FromDb(row.Int64(5)),
+                row.NullableInt64(6) is { } removed ? Instants.FromDb(removed) : null));
         }
 
-        public readonly List<JobRow> Build()
+        private ReadOnlyMemory<byte> Copy(ReadOnlySpan<byte> definition)
         {
-            var buffer = _buffer;
-            return _rows.ConvertAll(r => new JobRow(
-                r.Name,
-                buffer.AsMemory(r.Start, r.Length),
-                r.Source,
-                r.Paused,
-                Instants.FromDb(r.Created),
-                Instants.FromDb(r.Updated),
-                r.Removed is { } removed ? Instants.FromDb(removed) : null));
+            if (definition.Length > ChunkSize / 4)
+            {
+                return definition.ToArray();
+            }
+
+            if (_used + definition.Length > _chunk.Length)
+            {
+                _chunk = new byte[ChunkSize];
+                _used = 0;
+            }
+
+            definition.CopyTo(_chunk.AsSpan(_used));
+            var memory = _chunk.AsMemory(_used, definition.Length);
+            _used += definition.Length;
+            return memory;
         }
     }
 }

@@ -70,6 +70,74 @@ public sealed class DefinitionPoolTests
     }
 
     [Fact]
+    public void Decode_EveryActionKindAndPolicy_EqualToAFullDecode()
+    {
+        var pool = new DefinitionPool();
+        foreach (var job in Vigil.Core.Tests.Jobs.JobCodecTests.EveryKind())
+        {
+            var json = JobCodec.Serialize(job);
+
+            // Twice: the first decodes the text, the second is a repeat under another name.
+            var first = pool.Decode(Utf8(job), job.Name);
+            var repeat = pool.Decode(Utf8(job with { Name = job.Name + "-2" }), job.Name + "-2");
+
+            Assert.Equal(json, JobCodec.Serialize(first));
+            Assert.Equal(JobCodec.Serialize(job with { Name = job.Name + "-2" }), JobCodec.Serialize(repeat));
+            Assert.Equal(JobCodec.Serialize(JobCodec.Deserialize(json)), JobCodec.Serialize(first));
+        }
+    }
+
+    [Fact]
+    public void Decode_RowNameEqualToTheDefinitions_IsTheNameItself()
+    {
+        var pool = new DefinitionPool();
+        var job = TestJobs.Handler("tenant-é", "@hourly");
+        var rowName = new string("tenant-é".AsSpan());
+        var otherRow = new string("tenant-x".AsSpan());
+
+        var decoded = pool.Decode(Utf8(job), rowName);
+        var mismatched = pool.Decode(Utf8(job with { Name = "tenant-y" }), otherRow);
+
+        Assert.Same(rowName, decoded.Name);
+        Assert.Equal("tenant-y", mismatched.Name);
+    }
+
+    [Fact]
+    public void Decode_DefinitionsDifferingInTheirTimeout_ShareEveryOtherPart()
+    {
+        var pool = new DefinitionPool();
+        var job = TestJobs.Handler("a", "0 0 * * *", handler: "noop");
+
+        var a = pool.Decode(Utf8(job), "a");
+        var b = pool.Decode(Utf8(job with { Name = "b", Policies = job.Policies with { Timeout = TimeSpan.FromSeconds(3601) } }), "b");
+
+        Assert.NotSame(a.Policies, b.Policies);
+        Assert.Equal(TimeSpan.FromSeconds(3601), b.Policies.Timeout);
+        Assert.Same(a.Policies.Retry, b.Policies.Retry);
+        Assert.Same(a.Policies.Expect, b.Policies.Expect);
+        Assert.Same(a.Action, b.Action);
+        Assert.Same(a.Schedule, b.Schedule);
+        Assert.Same(a.TimeZone, b.TimeZone);
+    }
+
+    [Fact]
+    public void Policies_MoreThanKept_KeptOnesStillSharedNewOnesReturnedAsTheyAre()
+    {
+        IDefinitionParts pool = new DefinitionPool();
+        var first = pool.Policies(JobPolicies.Default with { MaxCatchUp = 0 });
+        for (var i = 1; i < DefinitionPool.MaxPolicies + 10; i++)
+        {
+            pool.Policies(JobPolicies.Default with { MaxCatchUp = i });
+        }
+
+        var late = JobPolicies.Default with { MaxCatchUp = -1 };
+
+        Assert.Same(first, pool.Policies(JobPolicies.Default with { MaxCatchUp = 0 }));
+        Assert.Same(late, pool.Policies(late));
+        Assert.NotSame(late, pool.Policies(JobPolicies.Default with { MaxCatchUp = -1 }));
+    }
+
+    [Fact]
     public void Decode_NotADefinition_Throws()
     {
         var pool = new DefinitionPool();

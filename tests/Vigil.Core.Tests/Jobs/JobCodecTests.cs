@@ -1,3 +1,4 @@
+using Vigil.Core.Tests.Engine;
 using Vigil.Jobs;
 
 namespace Vigil.Core.Tests.Jobs;
@@ -32,10 +33,8 @@ public class JobCodecTests
         Assert.Null(JobCodec.Deserialize(JobCodec.Serialize(job)).Anchor);
     }
 
-    [Fact]
-    public void Deserialize_EveryActionKindAndPolicy_RoundTripsToTheSameText()
-    {
-        JobDefinition[] jobs =
+    /// <summary>Every action kind and every policy field set to a value other than its default.</summary>
+    internal static JobDefinition[] EveryKind() =>
         [
             new()
             {
@@ -70,7 +69,10 @@ public class JobCodecTests
             new() { Name = "h", Schedule = "@daily", TimeZone = "UTC", Action = new HandlerAction { Name = "noop" } },
         ];
 
-        foreach (var job in jobs)
+    [Fact]
+    public void Deserialize_EveryActionKindAndPolicy_RoundTripsToTheSameText()
+    {
+        foreach (var job in EveryKind())
         {
             var json = JobCodec.Serialize(job);
 
@@ -99,5 +101,49 @@ public class JobCodecTests
         var error = Record.Exception(() => JobCodec.Deserialize(json));
 
         Assert.True(error is FormatException or System.Text.Json.JsonException or InvalidOperationException, error?.GetType().Name);
+    }
+
+    [Theory]
+    [InlineData("\"timeout\":\"1h\"", "\"timeout\":\"soon\"", "\"soon\" is not a duration (expected a number followed by ms, s, m, h or d, e.g. 30s)")]
+    [InlineData("\"timeout\":\"1h\"", "\"timeout\":null", "job definition: \"timeout\" is missing")]
+    [InlineData("\"kill_grace\":\"10s\"", "\"kill_grace\":\"10x\"", "\"10x\" has an unknown unit \"x\" (use ms, s, m, h or d)")]
+    [InlineData("\"backoff\":\"30s\"", "\"backoff\":\"\"", "empty duration")]
+    [InlineData("\"grace\":null", "\"grace\":\"5\"", "\"5\" has no unit (use ms, s, m, h or d, e.g. 5s)")]
+    [InlineData("\"max_silence\":null", "\"max_silence\":\"-1s\"", "\"-1s\" is not a duration (expected a number followed by ms, s, m, h or d, e.g. 30s)")]
+    [InlineData("\"name\":\"h\",", "", "job definition: \"name\" is missing")]
+    public void Deserialize_BadField_FailsWithTheFieldsReason(string field, string replacement, string message)
+    {
+        var json = JobCodec.Serialize(TestJobs.Handler("h", "@daily"));
+        Assert.Contains(field, json, StringComparison.Ordinal);
+        var bad = json.Replace(field, replacement, StringComparison.Ordinal);
+
+        var error = Assert.Throws<FormatException>(() => JobCodec.Deserialize(bad));
+
+        Assert.Equal(message, error.Message);
+    }
+
+    [Fact]
+    public void Deserialize_MissingNameAndBadTimeout_ReportsTheNameFirst()
+    {
+        var json = JobCodec.Serialize(TestJobs.Handler("h", "@daily"))
+            .Replace("\"name\":\"h\",", string.Empty, StringComparison.Ordinal)
+            .Replace("\"timeout\":\"1h\"", "\"timeout\":\"soon\"", StringComparison.Ordinal);
+
+        var error = Assert.Throws<FormatException>(() => JobCodec.Deserialize(json));
+
+        Assert.Equal("job definition: \"name\" is missing", error.Message);
+    }
+
+    [Theory]
+    [InlineData("\"source\":\"api\"", "\"source\":1")]
+    [InlineData("\"on_stop\":\"detach\"", "\"on_stop\":true")]
+    [InlineData("\"timeout\":\"1h\"", "\"timeout\":3600")]
+    [InlineData("\"schedule\":\"@daily\"", "\"schedule\":[]")]
+    public void Deserialize_FieldOfTheWrongType_FailsWithAnInvalidOperation(string field, string replacement)
+    {
+        var json = JobCodec.Serialize(TestJobs.Handler("h", "@daily") with { Source = JobSource.Api });
+        Assert.Contains(field, json, StringComparison.Ordinal);
+
+        Assert.Throws<InvalidOperationException>(() => JobCodec.Deserialize(json.Replace(field, replacement, StringComparison.Ordinal)));
     }
 }
