@@ -9,6 +9,7 @@ public class BenchCommandTests
     [InlineData("--n must be between 1 and 10000000", "bench", "recovery", "--n", "0")]
     [InlineData("--seconds must be between 1 and 3600", "bench", "latency", "--seconds", "0.5")]
     [InlineData("--concurrency must be between 1 and 100000", "bench", "throughput", "--concurrency", "0")]
+    [InlineData("--warmup must be between 0 and 10000000", "bench", "throughput", "--warmup", "-1")]
     [InlineData("no such directory", "bench", "recovery", "--dir", "/nonexistent/vigil-bench-parent")]
     public async Task Bench_BadInput_ExitsTwoWithOneStderrLine(string expected, params string[] args)
     {

@@ -15,7 +15,7 @@ internal sealed record BenchOptions
     /// <summary>The engine's <c>max_concurrent_runs</c> for the benchmark.</summary>
     public required int MaxConcurrentRuns { get; init; }
 
-    /// <summary>Throughput: untimed runs first, through the same path.</summary>
+    /// <summary>Untimed work first: throughput, runs through the same path; latency, seconds.</summary>
     public int WarmUp { get; init; } = 50_000;
 
     /// <summary>Latency: spread the jobs' slots evenly over the second instead of firing all at the same instant.</summary>

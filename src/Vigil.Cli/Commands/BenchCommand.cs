@@ -44,7 +44,7 @@ internal sealed class BenchCommand : Command
 
     private readonly Option<int?> _warmUp = new("--warmup")
     {
-        Description = "throughput: untimed runs through the same path first, so the figure is the steady state rather than the JIT tiering up (default 50000)",
+        Description = "Untimed work first, so the figures are the steady state rather than the JIT tiering up: throughput, runs (default 50000); latency, seconds (default 20)",
         HelpName = "N",
     };
 
@@ -103,7 +103,7 @@ internal sealed class BenchCommand : Command
             throw new UsageException("--concurrency must be between 1 and 100000");
         }
 
-        var warmUp = parseResult.GetValue(_warmUp) ?? 50_000;
+        var warmUp = parseResult.GetValue(_warmUp) ?? (kind == "latency" ? 20 : 50_000);
         if (warmUp is < 0 or > 10_000_000)
         {
             throw new UsageException("--warmup must be between 0 and 10000000");

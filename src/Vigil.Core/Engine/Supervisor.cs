@@ -51,29 +51,58 @@ internal sealed class Supervisor(
 
     /// <summary>Starts the action of a run whose running mark is committed.</summary>
     public void Start(RunRecord run, JobRuntime job, DateTimeOffset startedAt, DateTimeOffset deadline) =>
-        Supervise(new ActiveRun(run, job, StartAction(run, job), startedAt, deadline));
+        Launch(Prepare([(run, job, startedAt, deadline)]));
 
     /// <summary>
-    /// Starts the actions of many runs whose running marks are committed (a burst due on one
-    /// instant): every action first, then their supervision, so that the last action does not wait
-    /// behind the set-up of every supervisor before it.
+    /// Prepares the starts of many runs whose running marks are committed (a burst due on one
+    /// instant), so that <see cref="Launch"/> on the instant has little left to do.
     /// </summary>
-    public void StartAll(IReadOnlyList<(RunRecord Run, JobRuntime Job, DateTimeOffset StartedAt, DateTimeOffset Deadline)> runs)
+    public PreparedStarts Prepare(IReadOnlyList<(RunRecord Run, JobRuntime Job, DateTimeOffset StartedAt, DateTimeOffset Deadline)> runs)
     {
+        var launchers = new Func<IRunningAction>[runs.Count];
+        for (var i = 0; i < launchers.Length; i++)
+        {
+            launchers[i] = PrepareAction(runs[i].Run, runs[i].Job);
+        }
+
+        return new PreparedStarts(runs, launchers);
+    }
+
+    /// <summary>
+    /// Starts prepared runs: every action first, then their supervision, so that the last action
+    /// does not wait behind the set-up of every supervisor before it.
+    /// </summary>
+    public void Launch(PreparedStarts prepared)
+    {
+        var runs = prepared.Runs;
         var actions = new IRunningAction[runs.Count];
         for (var i = 0; i < actions.Length; i++)
         {
-            actions[i] = StartAction(runs[i].Run, runs[i].Job);
+            try
+            {
+                actions[i] = prepared.Launchers[i]();
+            }
+#pragma warning disable CA1031 // Whatever the runner throws becomes the run's failure reason, never a crash.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                actions[i] = new FailedAction($"could not start: {e.Message}", time);
+            }
         }
 
         for (var i = 0; i < actions.Length; i++)
         {
             var (run, job, startedAt, deadline) = runs[i];
+            if (logger.IsEnabled(LogLevel.Information))
+            {
+                Log.RunStarted(logger, run.Id, run.Job, Iso.Format(run.Slot), run.Attempt);
+            }
+
             Supervise(new ActiveRun(run, job, actions[i], startedAt, deadline));
         }
     }
 
-    private IRunningAction StartAction(RunRecord run, JobRuntime job)
+    private Func<IRunningAction> PrepareAction(RunRecord run, JobRuntime job)
     {
         var context = new RunContext
         {
@@ -86,26 +115,19 @@ internal sealed class Supervisor(
             ResultFile = Path.Combine(options.RunsDirectory, run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "result.json"),
         };
 
-        IRunningAction action;
         try
         {
             var runner = RunnerFor(job.Definition.Action)
                 ?? throw new InvalidOperationException($"no runner for {job.Definition.Action.Kind} actions");
-            action = runner.Start(job.Definition.Action, context);
+            return runner.Prepare(job.Definition.Action, context);
         }
 #pragma warning disable CA1031 // Whatever the runner throws becomes the run's failure reason, never a crash.
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            action = new FailedAction($"could not start: {e.Message}", time);
+            var failed = new FailedAction($"could not start: {e.Message}", time);
+            return () => failed;
         }
-
-        if (logger.IsEnabled(LogLevel.Information))
-        {
-            Log.RunStarted(logger, run.Id, run.Job, Iso.Format(run.Slot), run.Attempt);
-        }
-
-        return action;
     }
 
     private IActionRunner? RunnerFor(Jobs.ActionSpec action)
@@ -139,7 +161,12 @@ internal sealed class Supervisor(
         }
 
         _active[active.Run.Id] = active;
-        _ = Task.Run(() => SuperviseAsync(active));
+        // Behind the actions of a burst on the pool's global queue (see RunningHandler), not ahead of them.
+        _ = Task.Factory.StartNew(
+            () => SuperviseAsync(active),
+            CancellationToken.None,
+            TaskCreationOptions.PreferFairness | TaskCreationOptions.DenyChildAttach,
+            TaskScheduler.Default).Unwrap();
     }
 
     private async Task SuperviseAsync(ActiveRun active)
@@ -370,3 +397,8 @@ internal sealed class Supervisor(
         }
     }
 }
+
+/// <summary>Runs whose starts are prepared (<see cref="Supervisor.Prepare"/>), to launch together.</summary>
+internal sealed record PreparedStarts(
+    IReadOnlyList<(RunRecord Run, JobRuntime Job, DateTimeOffset StartedAt, DateTimeOffset Deadline)> Runs,
+    Func<IRunningAction>[] Launchers);

@@ -10,6 +10,9 @@ public sealed partial class VigilEngine
 {
     private const int InsertChunk = 1024;
 
+    /// <summary>From this many runs starting on one instant, the last millisecond before it is spun.</summary>
+    private const int SpinForBurst = 16;
+
     /// <summary>Jobs read from the ledger per page.</summary>
     /// <remarks>
     /// Small enough that a page's arrays (its rows, the names of the cursor query) stay off the
@@ -388,9 +391,12 @@ public sealed partial class VigilEngine
                 burst.Add((started[i].Run, started[i].Job, startAt, startAt + started[i].Job.Policies.Timeout));
             }
 
-            // Committed, so not cancellable: a stop waits the few milliseconds of the lead.
-            await WaitUntilAsync(startAt).ConfigureAwait(false);
-            _supervisor.StartAll(burst);
+            // Committed, so not cancellable: a stop waits the few milliseconds of the lead. A burst
+            // spins its last millisecond rather than trust a timer that fires up to a millisecond
+            // late; a lone run is not worth a millisecond of a core.
+            var prepared = _supervisor.Prepare([.. burst]);
+            await WaitUntilAsync(startAt, burst.Count >= SpinForBurst ? TimeSpan.FromMilliseconds(1) : TimeSpan.Zero).ConfigureAwait(false);
+            _supervisor.Launch(prepared);
             var lateness = _time.GetUtcNow() - startAt;
             foreach (var (run, _, _, _) in burst)
             {
@@ -402,21 +408,22 @@ public sealed partial class VigilEngine
     }
 
     /// <summary>
-    /// Waits until the clock reads <paramref name="instant"/> or later. A timer may fire a fraction
-    /// of a millisecond before its due time by the wall clock; the rest is spun, never started early.
+    /// Waits until the clock reads <paramref name="instant"/> or later: a timer until
+    /// <paramref name="spin"/> before it, then spinning. A timer may also fire a fraction of a
+    /// millisecond before its due time by the wall clock; that rest is spun too, never started early.
     /// </summary>
-    private async Task WaitUntilAsync(DateTimeOffset instant)
+    private async Task WaitUntilAsync(DateTimeOffset instant, TimeSpan spin)
     {
-        var wait = instant - _time.GetUtcNow();
+        var wait = instant - spin - _time.GetUtcNow();
         if (wait > TimeSpan.Zero)
         {
             await Task.Delay(wait, _time, CancellationToken.None).ConfigureAwait(false);
         }
 
-        var spin = new SpinWait();
+        var spinner = new SpinWait();
         while (_time.GetUtcNow() < instant)
         {
-            spin.SpinOnce();
+            spinner.SpinOnce(sleep1Threshold: -1);
         }
     }
 

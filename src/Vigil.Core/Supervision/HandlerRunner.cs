@@ -41,4 +41,18 @@ internal sealed class HandlerRunner : IActionRunner
 
         return new RunningHandler(handler, context, new OutputTail(_outputCapacity, _timeProvider));
     }
+
+    /// <inheritdoc />
+    /// <remarks>The handler is looked up and its output tail and token made ahead; the start only queues it.</remarks>
+    public Func<IRunningAction> Prepare(ActionSpec action, RunContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (action is not HandlerAction handlerAction || !_registry.TryGet(handlerAction.Name, out var handler))
+        {
+            return () => Start(action, context);
+        }
+
+        var prepared = RunningHandler.Prepare(handler, context, new OutputTail(_outputCapacity, _timeProvider));
+        return prepared.Launch;
+    }
 }

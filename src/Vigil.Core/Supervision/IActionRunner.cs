@@ -10,6 +10,13 @@ internal interface IActionRunner
 
     /// <summary>Starts the action; the returned handle completes when the action ends by itself or is killed.</summary>
     IRunningAction Start(ActionSpec action, RunContext context);
+
+    /// <summary>
+    /// Does ahead what a start needs, without starting anything; the returned function starts it.
+    /// For a burst of runs due on one instant: the preparation happens before the instant, only the
+    /// starts on it. By default everything happens at the start.
+    /// </summary>
+    Func<IRunningAction> Prepare(ActionSpec action, RunContext context) => () => Start(action, context);
 }
 
 /// <summary>A started action.</summary>

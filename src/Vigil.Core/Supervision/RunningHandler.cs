@@ -12,16 +12,39 @@ internal sealed class RunningHandler : IRunningAction
     private readonly CancellationTokenSource _cancellation = new();
     private int _disposed;
 
+    private readonly IJobHandler _handler;
+    private readonly RunContext _context;
+    private Task<ActionResult>? _completion;
+
     /// <summary>Starts <paramref name="handler"/> with <paramref name="context"/>, its output going to <paramref name="tail"/>.</summary>
     public RunningHandler(IJobHandler handler, RunContext context, OutputTail tail)
+        : this(handler, context, tail, start: true)
+    {
+    }
+
+    private RunningHandler(IJobHandler handler, RunContext context, OutputTail tail, bool start)
     {
         _tail = tail;
-        var output = new OutputTailWriter(tail);
-        Completion = RunAsync(handler, context with { Output = output }, _cancellation.Token);
+        _handler = handler;
+        _context = context with { Output = new OutputTailWriter(tail) };
+        if (start)
+        {
+            Launch();
+        }
     }
 
     /// <inheritdoc />
-    public Task<ActionResult> Completion { get; }
+    public Task<ActionResult> Completion => _completion ?? throw new InvalidOperationException("the handler has not been started");
+
+    /// <summary>Everything made but the handler not started: <see cref="Launch"/> starts it.</summary>
+    public static RunningHandler Prepare(IJobHandler handler, RunContext context, OutputTail tail) => new(handler, context, tail, start: false);
+
+    /// <summary>Starts the handler (once).</summary>
+    public IRunningAction Launch()
+    {
+        _completion ??= RunAsync(_handler, _context, _cancellation.Token);
+        return this;
+    }
 
     /// <inheritdoc />
     public long LastOutputTicks => _tail.LastOutputTicks;
@@ -56,8 +79,15 @@ internal sealed class RunningHandler : IRunningAction
         HandlerResult? result;
         try
         {
-            // Task.Run: a handler that blocks before its first await must not block the supervisor.
-            result = await Task.Run(() => handler.RunAsync(context, cancellationToken), CancellationToken.None).ConfigureAwait(false);
+            // On the pool: a handler that blocks before its first await must not block the supervisor.
+            // PreferFairness puts it on the pool's global queue, so a burst of runs started together
+            // begins in the order it was started, on every pool thread, instead of last-first on
+            // the starting thread's own queue.
+            result = await Task.Factory.StartNew(
+                () => handler.RunAsync(context, cancellationToken),
+                CancellationToken.None,
+                TaskCreationOptions.PreferFairness | TaskCreationOptions.DenyChildAttach,
+                TaskScheduler.Default).Unwrap().ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
