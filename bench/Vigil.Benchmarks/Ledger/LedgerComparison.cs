@@ -10,6 +10,9 @@ namespace Vigil.Benchmarks.Ledger;
 /// </summary>
 internal static class LedgerComparison
 {
+    /// <summary>The latency runs' warm-up, as <c>vigil bench latency</c>'s default.</summary>
+    private const int LatencyWarmUpSeconds = 20;
+
     public static async Task<int> RunAsync(string[] args)
     {
         var runs = Option(args, "--n", 20_000);
@@ -36,7 +39,7 @@ internal static class LedgerComparison
         Print(await QuartzBench.ThroughputAsync(ado: true, quartzAdoRuns));
         foreach (var spread in new[] { false, true })
         {
-            Print(await LatencyBench.RunAsync(options with { Count = jobs, Spread = spread }, CancellationToken.None));
+            Print(await LatencyBench.RunAsync(options with { Count = jobs, Spread = spread, WarmUp = LatencyWarmUpSeconds }, CancellationToken.None));
             Print(await QuartzBench.LatencyAsync(ado: false, jobs, seconds, spread));
             Print(await QuartzBench.LatencyAsync(ado: true, jobs, seconds, spread));
         }

@@ -17,7 +17,7 @@ internal static class QuartzBench
     public const int Concurrency = 100;
 
     private const int ScheduleChunk = 500;
-    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(20);
 
     public static async Task<BenchReport> ThroughputAsync(bool ado, int count)
     {

@@ -13,6 +13,9 @@ public sealed partial class VigilEngine
     /// <summary>From this many runs starting on one instant, the last millisecond before it is spun.</summary>
     private const int SpinForBurst = 16;
 
+    /// <summary>How much earlier than a lone run's instant its timer is asked for (the rest is spun).</summary>
+    private const double LoneRunEarlyMilliseconds = 0.6;
+
     /// <summary>Jobs read from the ledger per page.</summary>
     /// <remarks>
     /// Small enough that a page's arrays (its rows, the names of the cursor query) stay off the
@@ -414,10 +417,20 @@ public sealed partial class VigilEngine
     /// </summary>
     private async Task WaitUntilAsync(DateTimeOffset instant, TimeSpan spin)
     {
+        // Timers count whole milliseconds and drop the fraction, then fire a fraction of a
+        // millisecond late. A burst spins its last millisecond anyway. A lone run asks for the
+        // wait rounded up from a little less than it, so the timer lands about on the instant and
+        // little is left to spin: truncated, a run every millisecond would spin most of a core.
         var wait = instant - spin - _time.GetUtcNow();
         if (wait > TimeSpan.Zero)
         {
-            await Task.Delay(wait, _time, CancellationToken.None).ConfigureAwait(false);
+            var milliseconds = spin > TimeSpan.Zero
+                ? Math.Floor(wait.TotalMilliseconds)
+                : Math.Ceiling(wait.TotalMilliseconds - LoneRunEarlyMilliseconds);
+            if (milliseconds > 0)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(milliseconds), _time, CancellationToken.None).ConfigureAwait(false);
+            }
         }
 
         var spinner = new SpinWait();
