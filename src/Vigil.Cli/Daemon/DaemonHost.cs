@@ -241,11 +241,17 @@ internal sealed partial class DaemonHost : IDisposable
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             await Task.Delay(ReloadDebounce, _context.Time).ConfigureAwait(false);
-            var why = string.Empty;
+            // Every reason coalesced into this reload, the signal first: "SIGHUP and config file changed".
+            var reasons = new List<string>();
             while (reader.TryRead(out var reason))
             {
-                why = reason;
+                if (!reasons.Contains(reason))
+                {
+                    reasons.Add(reason);
+                }
             }
+
+            var why = string.Join(" and ", reasons.OrderBy(r => r == "SIGHUP" ? 0 : 1));
 
             var result = ConfigLoader.Load(_initial.ConfigPath);
             if (!result.Succeeded)

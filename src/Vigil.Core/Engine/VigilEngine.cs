@@ -229,7 +229,7 @@ public sealed partial class VigilEngine : IAsyncDisposable
                 await PlanDueAsync(now, cancellationToken).ConfigureAwait(false);
                 await StartPendingAsync(now, cancellationToken).ConfigureAwait(false);
                 _firstPass.TrySetResult();
-                await SleepAsync(cancellationToken).ConfigureAwait(false);
+                await SleepAsync(now, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -250,7 +250,9 @@ public sealed partial class VigilEngine : IAsyncDisposable
         }
     }
 
-    private async Task SleepAsync(CancellationToken cancellationToken)
+    /// <param name="passedAt">The instant the pass that ends here started pending runs at.</param>
+    /// <param name="cancellationToken">Stops the sleep.</param>
+    private async Task SleepAsync(DateTimeOffset passedAt, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         var wakeAt = now + _options.MaxSleep;
@@ -260,7 +262,10 @@ public sealed partial class VigilEngine : IAsyncDisposable
             wakeAt = new DateTimeOffset(dueTicks - _options.FireLead.Ticks, TimeSpan.Zero);
         }
 
-        var pending = await _store.GetNextPendingDueAsync(now, cancellationToken).ConfigureAwait(false);
+        // Pending runs due after the pass looked, not after now: a retry whose not_before fell
+        // between the pass and this query was not seen by the pass and must wake the loop at once,
+        // not after MaxSleep.
+        var pending = await _store.GetNextPendingDueAsync(passedAt, cancellationToken).ConfigureAwait(false);
         if (pending is { } p && p < wakeAt)
         {
             wakeAt = p;

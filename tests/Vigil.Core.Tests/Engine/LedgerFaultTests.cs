@@ -69,4 +69,30 @@ public sealed class LedgerFaultTests : IAsyncLifetime
         Assert.Single(await _harness.Ledger.ListAttemptsAsync(first.Context.Job, Start, CancellationToken.None));
         Assert.Equal(2, gate.Started.Count);
     }
+
+    [Fact]
+    public async Task Sleep_PendingRunComingDueBetweenThePassAndTheSleep_WakesTheLoopAtOnce()
+    {
+        // A retry due 100 ms after the pass looked at pending runs; 200 ms pass before the loop
+        // asks when to wake (a slow ledger, a busy machine). The loop must not sleep past it
+        // (the harness's MaxSleep is 30 days).
+        _harness.Ok("work");
+        await _harness.AddJobAsync(TestJobs.Handler("work", "at 2099-01-01T00:00:00Z"));
+        await _harness.Ledger.InsertRunAsync(
+            new NewRun { Job = "work", Slot = Start, Trigger = RunTrigger.Manual, NotBefore = Start.AddMilliseconds(100) },
+            Start,
+            CancellationToken.None);
+        var advanced = 0;
+        await _harness.StartAsync(fault: (method, args) =>
+        {
+            if (method == nameof(IRunStore.ListPendingAsync) && args[1] is int limit && limit < 1000 && Interlocked.Exchange(ref advanced, 1) == 0)
+            {
+                _harness.Clock.Advance(TimeSpan.FromMilliseconds(200));
+            }
+
+            return null;
+        });
+
+        Assert.Equal(RunState.Succeeded, (await _harness.WaitForEndAsync("work", Start)).State);
+    }
 }
