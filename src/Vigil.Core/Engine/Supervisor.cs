@@ -49,19 +49,23 @@ internal sealed class Supervisor(
 
     public IEnumerable<ActiveRun> ActiveFor(string job) => _active.Values.Where(a => a.Job.Name == job);
 
-    /// <summary>Starts the action of a run whose running mark is committed.</summary>
-    public void Start(RunRecord run, JobRuntime job, DateTimeOffset startedAt, DateTimeOffset deadline) =>
-        Launch(Prepare([(run, job, startedAt, deadline)]));
+    /// <summary>Starts the action of a run whose running mark is committed (its start and deadline as recorded).</summary>
+    public void Start(RunRecord run, JobRuntime job) => Launch(Prepare([(run, job)]));
 
     /// <summary>
     /// Prepares the starts of many runs whose running marks are committed (a burst due on one
     /// instant), so that <see cref="Launch"/> on the instant has little left to do.
     /// </summary>
-    public PreparedStarts Prepare(IReadOnlyList<(RunRecord Run, JobRuntime Job, DateTimeOffset StartedAt, DateTimeOffset Deadline)> runs)
+    public PreparedStarts Prepare(IReadOnlyList<(RunRecord Run, JobRuntime Job)> runs)
     {
         var launchers = new Func<IRunningAction>[runs.Count];
         for (var i = 0; i < launchers.Length; i++)
         {
+            if (runs[i].Run.StartedAt is null)
+            {
+                throw new ArgumentException($"run {runs[i].Run.Id} has no start: only runs whose running mark is committed start", nameof(runs));
+            }
+
             launchers[i] = PrepareAction(runs[i].Run, runs[i].Job);
         }
 
@@ -92,7 +96,9 @@ internal sealed class Supervisor(
 
         for (var i = 0; i < actions.Length; i++)
         {
-            var (run, job, startedAt, deadline) = runs[i];
+            var (run, job) = runs[i];
+            var startedAt = run.StartedAt.GetValueOrDefault();
+            var deadline = run.Deadline ?? startedAt + job.Policies.Timeout;
             if (logger.IsEnabled(LogLevel.Information))
             {
                 Log.RunStarted(logger, run.Id, run.Job, Iso.Format(run.Slot), run.Attempt);
@@ -400,5 +406,5 @@ internal sealed class Supervisor(
 
 /// <summary>Runs whose starts are prepared (<see cref="Supervisor.Prepare"/>), to launch together.</summary>
 internal sealed record PreparedStarts(
-    IReadOnlyList<(RunRecord Run, JobRuntime Job, DateTimeOffset StartedAt, DateTimeOffset Deadline)> Runs,
+    IReadOnlyList<(RunRecord Run, JobRuntime Job)> Runs,
     Func<IRunningAction>[] Launchers);

@@ -384,14 +384,14 @@ public sealed partial class VigilEngine
         }
 
         started.Sort((a, b) => a.StartAt.CompareTo(b.StartAt));
-        var burst = new List<(RunRecord Run, JobRuntime Job, DateTimeOffset StartedAt, DateTimeOffset Deadline)>();
+        var burst = new List<(RunRecord Run, JobRuntime Job)>();
         for (var i = 0; i < started.Count;)
         {
             var startAt = started[i].StartAt;
             burst.Clear();
             for (; i < started.Count && started[i].StartAt == startAt; i++)
             {
-                burst.Add((started[i].Run, started[i].Job, startAt, startAt + started[i].Job.Policies.Timeout));
+                burst.Add((started[i].Run, started[i].Job));
             }
 
             // Committed, so not cancellable: a stop waits the few milliseconds of the lead. A burst
@@ -401,7 +401,7 @@ public sealed partial class VigilEngine
             await WaitUntilAsync(startAt, burst.Count >= SpinForBurst ? TimeSpan.FromMilliseconds(1) : TimeSpan.Zero).ConfigureAwait(false);
             _supervisor.Launch(prepared);
             var lateness = _time.GetUtcNow() - startAt;
-            foreach (var (run, _, _, _) in burst)
+            foreach (var (run, _) in burst)
             {
                 Telemetry.VigilMetrics.Started(run.Job, lateness + (startAt - run.Slot));
             }

@@ -190,7 +190,7 @@ public sealed partial class VigilEngine
                         Node = _incarnation.Node,
                         Deadline = startedAt + job.Policies.Timeout,
                     };
-                    _supervisor.Start(claimed, job, startedAt, startedAt + job.Policies.Timeout);
+                    _supervisor.Start(claimed, job);
                     if (run.Trigger == RunTrigger.Schedule)
                     {
                         Telemetry.VigilMetrics.Started(run.Job, startedAt - run.Slot);
