@@ -18,10 +18,11 @@ internal sealed class StallWatchdog : IDisposable
     private readonly IncidentOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Action<string> _stalled;
+    private readonly Action<string> _onStalled;
     private readonly Action<string> _recovered;
     private readonly ManualResetEventSlim _stop = new();
     private readonly Thread _thread;
+    private readonly bool[] _stalled;
     private volatile string? _stall;
 
     public StallWatchdog(IReadOnlyList<LoopHeartbeat> loops, IncidentOptions options, TimeProvider time, ILogger logger, Action<string> stalled, Action<string> recovered)
@@ -30,7 +31,8 @@ internal sealed class StallWatchdog : IDisposable
         _options = options;
         _time = time;
         _logger = logger;
-        _stalled = stalled;
+        _onStalled = stalled;
+        _stalled = new bool[loops.Count];
         _recovered = recovered;
         _thread = new Thread(Run) { IsBackground = true, Name = "vigil-watchdog" };
     }
@@ -41,28 +43,38 @@ internal sealed class StallWatchdog : IDisposable
     public void Start() => _thread.Start();
 
     /// <summary>Looks once (the thread calls this every <see cref="IncidentOptions.WatchdogInterval"/>; tests may call it directly).</summary>
+    /// <remarks>
+    /// Each loop that stalls is logged when it stalls, so a second loop stalling behind the first is
+    /// not hidden; the stall (one incident, <see cref="IncidentOptions.OnStall"/>) begins with the
+    /// first and ends when every loop is healthy again. <see cref="Stall"/> names the first stalled
+    /// loop in the order given, the planner first.
+    /// </remarks>
     public void Check()
     {
         var now = _time.GetUtcNow();
         string? stall = null;
-        foreach (var loop in _loops)
+        for (var i = 0; i < _loops.Count; i++)
         {
-            var overdue = loop.Overdue(now);
-            if (overdue >= _options.StallAfter)
+            var overdue = _loops[i].Overdue(now);
+            var stalled = overdue >= _options.StallAfter;
+            if (stalled)
             {
-                stall = string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"the {loop.Name} loop has made no progress for {Scheduling.Duration.Format(Round(overdue))} (stall_after: {Scheduling.Duration.Format(_options.StallAfter)})");
-                break;
+                var detail = Describe(_loops[i], overdue);
+                stall ??= detail;
+                if (!_stalled[i])
+                {
+                    IncidentLog.Stalled(_logger, detail);
+                }
             }
+
+            _stalled[i] = stalled;
         }
 
         var previous = _stall;
         _stall = stall;
         if (stall is not null && previous is null)
         {
-            IncidentLog.Stalled(_logger, stall);
-            _stalled(stall);
+            _onStalled(stall);
             _options.OnStall?.Invoke(stall);
         }
         else if (stall is null && previous is not null)
@@ -71,6 +83,10 @@ internal sealed class StallWatchdog : IDisposable
             _recovered(previous);
         }
     }
+
+    private string Describe(LoopHeartbeat loop, TimeSpan overdue) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"the {loop.Name} loop has made no progress for {Scheduling.Duration.Format(Round(overdue))} (stall_after: {Scheduling.Duration.Format(_options.StallAfter)})");
 
     public void Dispose()
     {
