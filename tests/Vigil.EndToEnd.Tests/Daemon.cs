@@ -38,10 +38,14 @@ internal sealed class Daemon : IDisposable
         }
     }
 
-    /// <summary>Starts <c>vigil run --config <paramref name="config"/></c>, with <paramref name="environment"/> added to its environment.</summary>
-    public static Daemon Start(string config, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>
+    /// Starts <c>vigil run --config <paramref name="config"/></c>, with <paramref name="environment"/>
+    /// added to its environment; under <c>nohup</c> (SIGHUP ignored from the start) when <paramref name="nohup"/>.
+    /// </summary>
+    public static Daemon Start(string config, IReadOnlyDictionary<string, string>? environment = null, bool nohup = false)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        var start = new ProcessStartInfo(nohup ? "nohup" : host)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -49,6 +53,11 @@ internal sealed class Daemon : IDisposable
             UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(config)!,
         };
+        if (nohup)
+        {
+            start.ArgumentList.Add(host);
+        }
+
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "vigil.dll"));
         start.ArgumentList.Add("run");
         start.ArgumentList.Add("--config");

@@ -61,4 +61,20 @@ public sealed class ReloadTests : IDisposable
         daemon.Signal(Posix.SigTerm);
         Assert.Equal(0, await daemon.WaitForExitAsync(Patience));
     }
+
+    [Fact]
+    public async Task Sighup_DaemonStartedUnderNohup_StillReloads()
+    {
+        WriteConfig(Job("a", "1s"));
+        using var daemon = Daemon.Start(_workspace.Config, nohup: true);
+        await _workspace.Ledger.WaitForRunsAsync(r => r.Any(x => x.Job == "a" && x.State == "succeeded"), "a run of a", Patience);
+
+        WriteConfig(Job("a", "1s"), Job("b", "1s"));
+        daemon.Signal(Posix.SigHup);
+        await daemon.WaitForLogAsync("Config reloaded (SIGHUP", Patience);
+        await _workspace.Ledger.WaitForRunsAsync(r => r.Any(x => x.Job == "b" && x.State == "succeeded"), "a run of b after the reload", Patience);
+
+        daemon.Signal(Posix.SigTerm);
+        Assert.Equal(0, await daemon.WaitForExitAsync(Patience));
+    }
 }
