@@ -74,9 +74,8 @@ internal static class Recovery
                     continue;
                 }
 
-                if (shim == ShimStatus.Dead)
+                if (shim == ShimStatus.Dead && RunningShim.KillOrphans(ShimFiles.For(runsDirectory, run.Id)))
                 {
-                    RunningShim.KillOrphans(ShimFiles.For(runsDirectory, run.Id));
                     Log.OrphanKilled(logger, run.Id, run.Job);
                     reason = ShimProcess.SupervisorDied;
                 }

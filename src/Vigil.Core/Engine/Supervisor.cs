@@ -118,7 +118,7 @@ internal sealed class Supervisor(
             RunId = run.Id,
             Resumed = run.Resumed,
             Session = run.Session,
-            ResultFile = Path.Combine(options.RunsDirectory, run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "result.json"),
+            ResultFile = Path.GetFullPath(Path.Combine(options.RunsDirectory, run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "result.json")),
         };
 
         try

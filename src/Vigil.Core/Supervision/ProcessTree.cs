@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Text;
 
 namespace Vigil.Supervision;
 
@@ -56,6 +57,83 @@ internal sealed unsafe class ProcessTree
     /// (members are still found by group, session and parent links, each checked by start time).
     /// </remarks>
     public static ProcessTree Adopt(int leader, ulong leaderStart) => new(leader, leaderStart);
+
+    /// <summary>
+    /// Kills every process of this user whose environment holds <paramref name="entry"/>
+    /// (<c>NAME=value</c>), within a bounded number of rounds; returns how many were found.
+    /// </summary>
+    /// <remarks>
+    /// For a command whose pid was never recorded (its run supervisor died between starting it and
+    /// writing <c>state.json</c>): every command carries its run's <c>VIGIL_RESULT_FILE</c>, a path
+    /// no other run shares, and its descendants inherit it. <c>/proc/PID/environ</c> is the
+    /// environment a process was started with; one started with a scrubbed environment is not found.
+    /// </remarks>
+    public static int KillCarrying(string entry)
+    {
+        var needle = Encoding.UTF8.GetBytes(entry + "\0");
+        var found = new HashSet<(int Pid, ulong Start)>();
+        for (var round = 0; round < MaxKillRounds; round++)
+        {
+            var alive = Carrying(needle);
+            if (alive.Count == 0)
+            {
+                break;
+            }
+
+            foreach (var process in alive)
+            {
+                found.Add((process.Pid, process.StartTime));
+                Libc.kill(process.Pid, Libc.SigStop);
+            }
+
+            foreach (var process in alive)
+            {
+                Libc.kill(process.Pid, Libc.SigKill);
+            }
+
+            Thread.Sleep(Math.Min(round + 1, 10));
+        }
+
+        return found.Count;
+    }
+
+    /// <summary>The live processes (not this one) whose start-up environment holds <paramref name="needle"/> as a whole entry.</summary>
+    private static List<ProcStat> Carrying(byte[] needle)
+    {
+        var self = Environment.ProcessId;
+        var carrying = new List<ProcStat>();
+        foreach (var process in ProcStat.ReadAll())
+        {
+            if (process.Pid == self || process.Pid <= 1 || process.IsGone)
+            {
+                continue;
+            }
+
+            byte[] environment;
+            try
+            {
+                environment = File.ReadAllBytes($"/proc/{process.Pid}/environ");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            var at = environment.AsSpan().IndexOf(needle);
+            while (at > 0 && environment[at - 1] != 0)
+            {
+                var next = environment.AsSpan(at + 1).IndexOf(needle);
+                at = next < 0 ? -1 : at + 1 + next;
+            }
+
+            if (at >= 0)
+            {
+                carrying.Add(process);
+            }
+        }
+
+        return carrying;
+    }
 
     /// <summary>The child's pid, process group id and session id.</summary>
     public int Leader => _leader;

@@ -27,7 +27,10 @@ public sealed record RunContext
     /// <summary><c>VIGIL_SESSION</c>, when the job has one.</summary>
     public string? Session { get; init; }
 
-    /// <summary><c>VIGIL_RESULT_FILE</c>: where the action may write its result JSON.</summary>
+    /// <summary>The name of the variable that holds <see cref="ResultFile"/>.</summary>
+    public const string ResultFileVariable = "VIGIL_RESULT_FILE";
+
+    /// <summary><c>VIGIL_RESULT_FILE</c>: where the action may write its result JSON (an absolute path, unique to the run).</summary>
     public required string ResultFile { get; init; }
 
     /// <summary>Receives output lines (handlers; commands' stdout and stderr are captured instead).</summary>
@@ -44,7 +47,7 @@ public sealed record RunContext
             new("VIGIL_RUN_ID", RunId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             new("VIGIL_IDEMPOTENCY_KEY", IdempotencyKey),
             new("VIGIL_RESUMED", Resumed ? "1" : "0"),
-            new("VIGIL_RESULT_FILE", ResultFile),
+            new(ResultFileVariable, ResultFile),
         };
         if (Session is not null)
         {

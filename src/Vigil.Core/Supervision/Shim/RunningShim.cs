@@ -156,14 +156,27 @@ internal sealed class RunningShim : IRunningAction
     }
 
     /// <summary>
-    /// Kills what is left of the command of a run whose shim is gone: nothing when it never started
-    /// one, nor after a reboot (the command died with the machine, and its pid may be another's now).
+    /// Kills what is left of the command of a run whose shim is gone: its tree as <c>state.json</c>
+    /// recorded it, and any process carrying the run's result file in its environment (the shim may
+    /// have died after starting the command and before recording it). Nothing after a reboot: the
+    /// command died with the machine, and its pid may be another's now. Returns whether the shim got
+    /// as far as starting the command, as far as can be told: it recorded it, a process of it was
+    /// found, or the shim had taken (and deleted) its spec, which it does just before the start.
     /// </summary>
-    public static void KillOrphans(ShimFiles files)
+    public static bool KillOrphans(ShimFiles files)
     {
-        if (ShimState.Read(files.State) is { } state && (state.BootId is null || state.BootId == ShimState.CurrentBootId()))
+        var state = ShimState.Read(files.State);
+        if (state is not null && state.BootId is not null && state.BootId != ShimState.CurrentBootId())
+        {
+            return true;
+        }
+
+        if (state is not null)
         {
             ProcessTree.Adopt(state.ChildPid, state.ChildStartTime).KillAll();
         }
+
+        var strays = ProcessTree.KillCarrying(RunContext.ResultFileVariable + "=" + (state?.ResultFile ?? files.ResultFile));
+        return state is not null || strays > 0 || !File.Exists(files.Spec);
     }
 }

@@ -3,7 +3,7 @@ namespace Vigil.Supervision.Shim;
 /// <summary>What recovery finds of a run's shim.</summary>
 internal enum ShimStatus
 {
-    /// <summary>No shim was ever started for the run (no lock file, or no command started).</summary>
+    /// <summary>No shim was ever started for the run (no lock file).</summary>
     None,
 
     /// <summary>The shim lives (its lock is held): the run can be adopted.</summary>
@@ -12,7 +12,10 @@ internal enum ShimStatus
     /// <summary>The shim is gone and recorded the command's outcome: the run is finalized with it.</summary>
     Finished,
 
-    /// <summary>The shim is gone without an outcome after it started the command.</summary>
+    /// <summary>
+    /// The shim is gone without an outcome: it may have started the command (and recorded it in
+    /// <c>state.json</c>, or died before it could), or have died, or never started, before.
+    /// </summary>
     Dead,
 }
 
@@ -42,7 +45,7 @@ internal static class ShimProcess
             return ShimStatus.Finished;
         }
 
-        return File.Exists(files.State) ? ShimStatus.Dead : ShimStatus.None;
+        return ShimStatus.Dead;
     }
 
     /// <summary>Reaps a shim this process started, once it has let go of its lock (it is exiting).</summary>

@@ -93,7 +93,7 @@ public sealed class ShimFilesTests : IDisposable
         var fd = ShimLock.Acquire(files.Lock, out _);
         Assert.Equal(ShimStatus.Alive, ShimProcess.Inspect(_temp.Path, 42));
         Libc.close(fd);
-        Assert.Equal(ShimStatus.None, ShimProcess.Inspect(_temp.Path, 42));
+        Assert.Equal(ShimStatus.Dead, ShimProcess.Inspect(_temp.Path, 42));
 
         DurableFile.Write(files.State, "{\"format\":1}"u8);
         Assert.Equal(ShimStatus.Dead, ShimProcess.Inspect(_temp.Path, 42));
