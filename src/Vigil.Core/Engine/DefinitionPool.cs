@@ -24,7 +24,9 @@ namespace Vigil.Engine;
 /// definitions cost one hash each, not a second copy of every text. Likewise at most
 /// <see cref="MaxPolicies"/> distinct policies are kept: a million jobs with a million different
 /// timeouts would otherwise fill a table as big as the jobs' own, only to find nothing to share.</para>
-/// <para>Used by the engine's loop only (one thread at a time).</para>
+/// <para>Not thread-safe, in two halves: <see cref="Decode"/> (and the parts it takes) and
+/// <see cref="ScheduleOf"/> share no state, so one thread may decode while another parses
+/// schedules, as the engine's loader does; each half is used by one thread at a time.</para>
 /// </remarks>
 internal sealed class DefinitionPool : IDefinitionParts
 {

@@ -38,49 +38,63 @@ public sealed partial class VigilEngine
 
     /// <summary>Reads the job table page by page and (re)builds the runtime of every new or changed job.</summary>
     /// <remarks>
-    /// Paged so that a million definitions are never held at once; parts common to many definitions
-    /// are shared (<see cref="DefinitionPool"/>); the cursors of many new jobs are read with one query
-    /// per page.
+    /// <para>Paged so that a million definitions are never held at once; parts common to many
+    /// definitions are shared (<see cref="DefinitionPool"/>); the cursors of many new jobs are read
+    /// with one query per page.</para>
+    /// <para>Two stages: a task reads and decodes the pages (<see cref="DecodePagesAsync"/>) while
+    /// this loop parses schedules, reads cursors and builds the runtimes of the page before. The
+    /// halves cost about the same, so on two cores a large job table loads in about half the time.
+    /// Only this loop touches <see cref="_jobs"/>; the decoder sees a copy taken before it starts.</para>
     /// </remarks>
     private async Task LoadJobsAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         var pool = new DefinitionPool();
 
-        // On the first load (nothing to remove) the names need not be collected.
+        // On the first load (nothing to remove, nothing unchanged) neither names nor a copy are needed.
         var seen = _jobs.Count == 0 ? null : new HashSet<string>(StringComparer.Ordinal);
+        var loaded = _jobs.Count == 0 ? null : new Dictionary<string, JobRuntime>(_jobs, StringComparer.Ordinal);
+        var pages = System.Threading.Channels.Channel.CreateBounded<List<DecodedJob>>(
+            new System.Threading.Channels.BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var decoder = Task.Run(() => DecodePagesAsync(pages.Writer, pool, loaded, stop.Token), CancellationToken.None);
         var newNames = new List<string>();
-        string? after = null;
-        while (true)
+        try
         {
-            var page = await _store.ListJobsPageAsync(after, JobPage, includeRemoved: false, cancellationToken).ConfigureAwait(false);
-            if (page.Count == 0)
+            await foreach (var page in pages.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                break;
-            }
-
-            after = page[^1].Name;
-            newNames.Clear();
-            foreach (var job in page)
-            {
-                if (!_jobs.ContainsKey(job.Name))
+                newNames.Clear();
+                foreach (var job in page)
                 {
-                    newNames.Add(job.Name);
+                    if (!job.Unchanged && !_jobs.ContainsKey(job.Row.Name))
+                    {
+                        newNames.Add(job.Row.Name);
+                    }
+                }
+
+                var lastSlots = newNames.Count > BulkCursorThreshold
+                    ? await _store.GetLastSlotsAsync(newNames, cancellationToken).ConfigureAwait(false)
+                    : null;
+                foreach (var job in page)
+                {
+                    seen?.Add(job.Row.Name);
+                    if (!job.Unchanged)
+                    {
+                        await LoadJobAsync(job, pool, lastSlots, now, cancellationToken).ConfigureAwait(false);
+                    }
                 }
             }
-
-            var lastSlots = newNames.Count > BulkCursorThreshold
-                ? await _store.GetLastSlotsAsync(newNames, cancellationToken).ConfigureAwait(false)
-                : null;
-            foreach (var job in page)
+        }
+        finally
+        {
+            // Stops the decoder when this loop failed; its own failure, if any, surfaces here.
+            await stop.CancelAsync().ConfigureAwait(false);
+            try
             {
-                seen?.Add(job.Name);
-                await LoadJobAsync(job, pool, lastSlots, now, cancellationToken).ConfigureAwait(false);
+                await decoder.ConfigureAwait(false);
             }
-
-            if (page.Count < JobPage)
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
-                break;
             }
         }
 
@@ -106,29 +120,92 @@ public sealed partial class VigilEngine
         }
     }
 
-    private async Task LoadJobAsync(JobRow job, DefinitionPool pool, IReadOnlyDictionary<string, DateTimeOffset>? lastSlots, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// The loader's first stage: reads the job table page by page and decodes every definition that
+    /// is not already loaded as it is (<paramref name="loaded"/>), handing each page on.
+    /// </summary>
+    private async Task DecodePagesAsync(
+        System.Threading.Channels.ChannelWriter<List<DecodedJob>> pages,
+        DefinitionPool pool,
+        Dictionary<string, JobRuntime>? loaded,
+        CancellationToken cancellationToken)
     {
-        _jobs.TryGetValue(job.Name, out var existing);
-        if (existing is not null && existing.IsBuiltFrom(job))
+        Exception? failure = null;
+        try
         {
-            return;
-        }
+            string? after = null;
+            while (true)
+            {
+                var rows = await _store.ListJobsPageAsync(after, JobPage, includeRemoved: false, cancellationToken).ConfigureAwait(false);
+                if (rows.Count == 0)
+                {
+                    break;
+                }
 
-        JobDefinition definition;
+                after = rows[^1].Name;
+                var page = new List<DecodedJob>(rows.Count);
+                foreach (var row in rows)
+                {
+                    page.Add(loaded is not null && loaded.TryGetValue(row.Name, out var existing) && existing.IsBuiltFrom(row)
+                        ? new DecodedJob(row, null, null, Unchanged: true)
+                        : Decode(row, pool));
+                }
+
+                await pages.WriteAsync(page, cancellationToken).ConfigureAwait(false);
+                if (rows.Count < JobPage)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            failure = e;
+            throw;
+        }
+        finally
+        {
+            pages.TryComplete(failure);
+        }
+    }
+
+    private static DecodedJob Decode(JobRow row, DefinitionPool pool)
+    {
+        try
+        {
+            return new DecodedJob(row, pool.Decode(row.Definition.Span, row.Name), null, Unchanged: false);
+        }
+        catch (Exception e) when (IsDefinitionError(e))
+        {
+            return new DecodedJob(row, null, e.Message, Unchanged: false);
+        }
+    }
+
+    private static bool IsDefinitionError(Exception e) =>
+        e is FormatException or ArgumentException or InvalidOperationException or System.Text.Json.JsonException or NullReferenceException;
+
+    private async Task LoadJobAsync(DecodedJob decoded, DefinitionPool pool, IReadOnlyDictionary<string, DateTimeOffset>? lastSlots, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var job = decoded.Row;
+        _jobs.TryGetValue(job.Name, out var existing);
         Schedule schedule;
         try
         {
-            definition = pool.Decode(job.Definition.Span, job.Name);
-            schedule = pool.ScheduleOf(definition, job.CreatedAt);
+            if (decoded.Definition is null)
+            {
+                throw new FormatException(decoded.Error);
+            }
+
+            schedule = pool.ScheduleOf(decoded.Definition, job.CreatedAt);
         }
-        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException or System.Text.Json.JsonException or NullReferenceException)
+        catch (Exception e) when (IsDefinitionError(e))
         {
             Log.InvalidJob(_logger, job.Name, e.Message);
             _jobs.Remove(job.Name);
             return;
         }
 
-        var runtime = new JobRuntime(job, definition, schedule) { Version = (existing?.Version ?? 0) + 1 };
+        var runtime = new JobRuntime(job, decoded.Definition, schedule) { Version = (existing?.Version ?? 0) + 1 };
         if (existing is not null)
         {
             // A job coming back from pause plans from now: its paused time is not downtime.
@@ -146,6 +223,9 @@ public sealed partial class VigilEngine
         _jobs[job.Name] = runtime;
         Enqueue(runtime);
     }
+
+    /// <summary>A job row as the loader's first stage hands it on: decoded, undecodable (with why), or unchanged.</summary>
+    private readonly record struct DecodedJob(JobRow Row, JobDefinition? Definition, string? Error, bool Unchanged);
 
     private void Enqueue(JobRuntime job)
     {
