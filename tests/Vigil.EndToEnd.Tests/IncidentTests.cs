@@ -221,6 +221,42 @@ public sealed class IncidentTests : IDisposable
         Assert.Equal(0, await second.WaitForExitAsync(Patience));
     }
 
+    [Fact]
+    public async Task Reload_WebhookUrlFixed_UndeliveredNoticeGoesToTheNewUrlWithoutARestart()
+    {
+        await using var broken = new LoopbackServer((_, _) => Task.FromResult((503, "down")));
+        await using var working = new LoopbackServer((_, _) => Task.FromResult((200, "ok")));
+        void WriteConfig(LoopbackServer listener) => _workspace.Write("vigil.yaml", $$"""
+            data_dir: ./data
+            node: e2e
+            timezone: UTC
+            alerts:
+              - webhook: {{listener.Url("/alerts")}}
+            jobs:
+              broken:
+                every: 1h
+                alert_after_failures: 1
+                run: { command: ["sh", "-c", "exit 7"] }
+            """);
+        WriteConfig(broken);
+        using var daemon = Daemon.Start(_workspace.Config);
+        await daemon.WaitForLogAsync("Recovery done", Patience);
+        var (exit, output) = await Daemon.RunCommandAsync(_workspace.Config, Patience, "jobs", "trigger", "broken");
+        Assert.True(exit == 0, output);
+        await WaitUntilAsync(() => _workspace.Ledger.Outbox().Any(o => o.Attempts >= 1 && !o.Delivered), "a notice tried and not delivered");
+
+        WriteConfig(working);
+        daemon.Signal(Posix.SigHup);
+        await WaitUntilAsync(() => _workspace.Ledger.Outbox().Single(o => o.Event == "opened").Delivered, "the notice delivered to the new URL");
+
+        var notice = Assert.Single(working.Requests);
+        using var body = JsonDocument.Parse(notice.Body);
+        Assert.Equal("failed_streak", body.RootElement.GetProperty("incident").GetProperty("kind").GetString());
+        Assert.False(daemon.HasExited);
+        daemon.Signal(Posix.SigTerm);
+        Assert.Equal(0, await daemon.WaitForExitAsync(Patience));
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition, string what)
     {
         var deadline = TimeProvider.System.GetTimestamp() + (long)(Patience.TotalSeconds * TimeProvider.System.TimestampFrequency);

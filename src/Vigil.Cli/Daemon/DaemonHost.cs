@@ -38,6 +38,7 @@ internal sealed partial class DaemonHost : IDisposable
     private long _firstStopTicks;
 
     private readonly StderrLoggerProvider _logs;
+    private HttpClient? _alertClient;
 
     private DaemonHost(VigilConfig config, CliContext context, StderrLoggerProvider logs)
     {
@@ -75,6 +76,7 @@ internal sealed partial class DaemonHost : IDisposable
         {
             await JobSync.ApplyAsync(store, _initial, time.GetUtcNow(), _logger, CancellationToken.None).ConfigureAwait(false);
             using var alertClient = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+            _alertClient = alertClient;
             _engine = VigilEngine.Create(
                 store,
                 new EngineOptions
@@ -269,6 +271,11 @@ internal sealed partial class DaemonHost : IDisposable
             {
                 await JobSync.ApplyAsync(store, result.Config!, _context.Time.GetUtcNow(), _logger, CancellationToken.None).ConfigureAwait(false);
                 _link?.Reloaded(result.Config! with { Server = _initial.Server });
+                if (_alertClient is not null)
+                {
+                    _engine?.ReplaceAlertSinks(AlertSinks.From(result.Config!, _alertClient));
+                }
+
                 LogReloaded(_logger, why);
                 _engine?.ReloadJobs();
             }

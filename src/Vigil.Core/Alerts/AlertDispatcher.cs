@@ -16,7 +16,7 @@ internal sealed class AlertDispatcher
     private const int Batch = 100;
 
     private readonly IRunStore _store;
-    private readonly IReadOnlyList<IAlertSink> _sinks;
+    private volatile IReadOnlyList<IAlertSink> _sinks;
     private readonly IncidentOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -33,6 +33,17 @@ internal sealed class AlertDispatcher
 
     /// <summary>Notices were queued: deliver now.</summary>
     public void Notify() => _wake.Set();
+
+    /// <summary>
+    /// Delivers to <paramref name="sinks"/> from the next pass on (a config reload). Sinks are known
+    /// by their id (made from their URL or command), so a notice already taken by a sink that is
+    /// kept is not sent to it again, and one not yet taken by every new sink stays in the outbox.
+    /// </summary>
+    public void ReplaceSinks(IReadOnlyList<IAlertSink> sinks)
+    {
+        _sinks = sinks;
+        _wake.Set();
+    }
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -64,12 +75,13 @@ internal sealed class AlertDispatcher
     public async Task<int> DeliverDueAsync(CancellationToken cancellationToken)
     {
         var done = 0;
+        var sinks = _sinks;
         var due = await _store.ListDueAlertsAsync(_time.GetUtcNow(), Batch, cancellationToken).ConfigureAwait(false);
         foreach (var alert in due)
         {
             var delivered = new List<string>(alert.DeliveredTo);
             var errors = new List<string>();
-            foreach (var sink in _sinks.Where(s => !alert.DeliveredTo.Contains(s.Id)))
+            foreach (var sink in sinks.Where(s => !alert.DeliveredTo.Contains(s.Id)))
             {
                 using var limit = new CancellationTokenSource(_options.AlertTimeout, _time);
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(limit.Token, cancellationToken);

@@ -120,6 +120,13 @@ public sealed partial class VigilEngine : IAsyncDisposable
         _wake.Set();
     }
 
+    /// <summary>Sends alerts to <paramref name="sinks"/> (and the log) from now on, instead of <see cref="EngineOptions.AlertSinks"/> (after a config reload).</summary>
+    public void ReplaceAlertSinks(IReadOnlyList<IAlertSink> sinks)
+    {
+        ArgumentNullException.ThrowIfNull(sinks);
+        _alerts.ReplaceSinks([new LogSink(_logger), .. sinks]);
+    }
+
     /// <summary>A second stop signal: end the drain now, interrupting and recording what still runs.</summary>
     public void Interrupt() => _interrupt.TrySetResult();
 

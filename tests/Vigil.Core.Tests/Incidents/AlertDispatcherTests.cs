@@ -44,6 +44,29 @@ public sealed class AlertDispatcherTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task ReplaceSinks_BrokenWebhookReplacedByAWorkingOne_NoticeGoesToTheNewSinkOnlyAndNotAgainToTheKeptOne()
+    {
+        await using var broken = new LoopbackServer((_, _) => Task.FromResult((503, string.Empty)));
+        await using var working = new LoopbackServer((_, _) => Task.FromResult((200, string.Empty)));
+        var received = _temp.File("command.jsonl");
+        var command = new CommandSink(["sh", "-c", "cat >> \"$0\"; echo >> \"$0\"", received]);
+        var dispatcher = Dispatcher(new WebhookSink(_http, broken.Url("/hook"), WebhookFormat.Json), command);
+        await OpenAsync();
+        Assert.Equal(0, await dispatcher.DeliverDueAsync(Ct));
+
+        // A reload: the webhook's URL is fixed, the command is kept (same argv, same id).
+        dispatcher.ReplaceSinks([new LogSink(_log), new WebhookSink(_http, working.Url("/hook"), WebhookFormat.Json), new CommandSink(["sh", "-c", "cat >> \"$0\"; echo >> \"$0\"", received])]);
+        _clock.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(1, await dispatcher.DeliverDueAsync(Ct));
+        _clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(0, await dispatcher.DeliverDueAsync(Ct));
+
+        Assert.Single(broken.Requests);
+        Assert.Single(working.Requests);
+        Assert.Single(await File.ReadAllLinesAsync(received), l => l.Length > 0);
+    }
+
+    [Fact]
     public async Task DeliverDueAsync_ListenerFailingTwice_RetriesWithBackoffUntilTakenAndNeverResendsToSinksThatTookIt()
     {
         var answers = new Queue<int>([503, 500, 200]);
