@@ -277,6 +277,14 @@ public sealed partial class SqliteRunStore : IRunStore
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyDictionary<string, IReadOnlyList<RunRecord>>> ListRecentRunsAsync(IReadOnlyList<string> jobs, int perJob, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        ArgumentOutOfRangeException.ThrowIfLessThan(perJob, 1);
+        return ReadAsync<IReadOnlyDictionary<string, IReadOnlyList<RunRecord>>>(s => RunReads.ListRecent(s, jobs, perJob), cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<IReadOnlyDictionary<string, RunRecord>> GetLastRunsAsync(CancellationToken cancellationToken) =>
         ReadAsync<IReadOnlyDictionary<string, RunRecord>>(RunReads.GetLastRuns, cancellationToken);
 

@@ -61,6 +61,13 @@ public sealed class DashboardBrowserTests
         var failedBadge = wait.Until(d => d.FindElements(By.CssSelector("tr[data-job='boom'] a .badge.s-failed")).FirstOrDefault());
         Assert.Equal("failed", failedBadge!.Text);
         Assert.Contains("1 whose last run did not succeed", driver.FindElement(By.CssSelector("p.summary")).Text);
+
+        // Each row's strip of recent runs (all read at once): boom's one run, failed, linked to its page; xss's succeeded.
+        var boomCell = Assert.Single(driver.FindElements(By.CssSelector("tr[data-job='boom'] .strip a.cell")));
+        Assert.Equal($"/runs/{boomRun.GetProperty("id").GetInt64()}", new Uri(boomCell.GetAttribute("href")!).AbsolutePath);
+        Assert.Contains("s-failed", boomCell.GetAttribute("class"), StringComparison.Ordinal);
+        var xssCell = Assert.Single(driver.FindElements(By.CssSelector("tr[data-job='xss'] .strip a.cell")));
+        Assert.Contains("s-succeeded", xssCell.GetAttribute("class"), StringComparison.Ordinal);
         Directory.CreateDirectory(Path.GetDirectoryName(ScreenshotPath)!);
         ((ITakesScreenshot)driver).GetScreenshot().SaveAsFile(ScreenshotPath);
         Assert.True(new FileInfo(ScreenshotPath).Length > 1000);

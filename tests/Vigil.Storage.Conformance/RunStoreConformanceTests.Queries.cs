@@ -39,6 +39,28 @@ public abstract partial class RunStoreConformanceTests
     }
 
     [Fact]
+    public async Task ListRecentRunsAsync_SeveralJobs_EachJobsNewestRunsNewestFirstAndAnEmptyListForAJobWithout()
+    {
+        var ids = new Dictionary<string, List<long>> { ["a"] = [], ["b"] = [] };
+        for (var i = 0; i < 4; i++)
+        {
+            ids["a"].Add(await InsertAsync(Run("a", Slot(i))));
+            ids["b"].Add(await InsertAsync(Run("b", Slot(i))));
+        }
+
+        await InsertAsync(Run("c", Slot(0)));
+
+        var recent = await Store.ListRecentRunsAsync(["a", "b", "none"], 3, Ct);
+
+        Assert.Equal(3, recent.Count);
+        Assert.Equal([ids["a"][3], ids["a"][2], ids["a"][1]], recent["a"].Select(r => r.Id));
+        Assert.Equal([ids["b"][3], ids["b"][2], ids["b"][1]], recent["b"].Select(r => r.Id));
+        Assert.All(recent["a"], r => Assert.Equal("a", r.Job));
+        Assert.Empty(recent["none"]);
+        Assert.False(recent.ContainsKey("c"));
+    }
+
+    [Fact]
     public async Task ListPendingAsync_Limit_ReturnsOldestSlots()
     {
         for (var i = 5; i >= 0; i--)

@@ -40,9 +40,10 @@ internal static class JobsPage
 
         html.Raw("<div class=\"scroll\"><table class=\"jobs\"><thead><tr><th>Job</th><th>Schedule</th><th>Next run</th><th>Last run</th><th>Last ")
             .Text(StripLength.ToString(System.Globalization.CultureInfo.InvariantCulture)).Raw("</th><th>Incidents</th></tr></thead><tbody>");
+        var strips = await ledger.Store.ListRecentRunsAsync([.. jobs.Select(j => j.Name)], StripLength, cancellationToken).ConfigureAwait(false);
         foreach (var job in jobs)
         {
-            var runs = await ledger.Store.ListRunsAsync(new RunQuery { Job = job.Name, Limit = StripLength }, cancellationToken).ConfigureAwait(false);
+            var runs = strips[job.Name];
             html.Raw("<tr data-job=\"").Text(job.Name).Raw("\"><td>").Link("/jobs/" + Html.Segment(job.Name), job.Name, "job");
             if (job.StateWord != "enabled")
             {

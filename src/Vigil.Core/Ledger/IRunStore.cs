@@ -152,6 +152,13 @@ public partial interface IRunStore : IAsyncDisposable
     /// <summary>Runs matching the query, newest first.</summary>
     Task<IReadOnlyList<RunRecord>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The newest runs of each of <paramref name="jobs"/>, newest first, at most
+    /// <paramref name="perJob"/> each, in one read (a page listing many jobs with their recent runs).
+    /// Every job asked for has an entry; a job without runs has an empty list.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, IReadOnlyList<RunRecord>>> ListRecentRunsAsync(IReadOnlyList<string> jobs, int perJob, CancellationToken cancellationToken);
+
     /// <summary>The latest non-pending run of each job (by slot, then attempt).</summary>
     Task<IReadOnlyDictionary<string, RunRecord>> GetLastRunsAsync(CancellationToken cancellationToken);
 }

@@ -103,6 +103,18 @@ internal static class RunReads
     public static string? GetOutput(SqlSession s, long id) =>
         s.Command("SELECT output FROM run_output WHERE run_id = $id").Bind("$id", id).ExecuteScalar() as string;
 
+    /// <summary>Each job's newest runs: the per-job query of <see cref="List"/>, prepared once and run for every job in one session.</summary>
+    public static Dictionary<string, IReadOnlyList<RunRecord>> ListRecent(SqlSession s, IReadOnlyList<string> jobs, int perJob)
+    {
+        var recent = new Dictionary<string, IReadOnlyList<RunRecord>>(jobs.Count, StringComparer.Ordinal);
+        foreach (var job in jobs)
+        {
+            recent[job] = List(s, new RunQuery { Job = job, Limit = perJob });
+        }
+
+        return recent;
+    }
+
     public static List<RunRecord> List(SqlSession s, RunQuery query)
     {
         // Only the filters in use appear in the statement, so each shape keeps its own index plan.
