@@ -283,9 +283,11 @@ public sealed partial class VigilEngine : IAsyncDisposable
         _monitor.Notify();
 
         // Measured from a fresh reading: the query above took time, and sleeping "wakeAt - now" from
-        // the earlier reading would wake that much after the slot.
+        // the earlier reading would wake that much after the slot. Rounded up to whole milliseconds:
+        // timers drop the fraction, and a wake-up a fraction early finds nothing due yet and spends
+        // a pass (and a ledger query) on it.
         var signal = _wake.WaitAsync();
-        var remaining = wakeAt - _time.GetUtcNow();
+        var remaining = TimeSpan.FromMilliseconds(Math.Ceiling((wakeAt - _time.GetUtcNow()).TotalMilliseconds));
         if (remaining <= TimeSpan.Zero || signal.IsCompleted)
         {
             return;
