@@ -104,7 +104,7 @@ internal sealed partial class DaemonHost : IDisposable
 
             _disposables.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal));
             _disposables.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStopSignal));
-            SignalDisposition.ResetSighup();
+            SignalDisposition.ResetSighupIfIgnored();
             _disposables.Add(PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
             {
                 context.Cancel = true;

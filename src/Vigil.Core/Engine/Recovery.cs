@@ -68,16 +68,24 @@ internal static class Recovery
                     }
 
                     // Not supervisable here (its job is gone): its command is killed and the run interrupted below.
-                    RunningShim.KillOrphans(ShimFiles.For(runsDirectory, run.Id));
+                    _ = RunningShim.KillOrphans(ShimFiles.For(runsDirectory, run.Id));
                     items.Add(await InterruptionAsync(store, owned, current.Id, "adopted, but its job is no longer defined; its command was killed", jobLookup, now, cancellationToken).ConfigureAwait(false));
                     interruptedJobs.Add(run.Job);
                     continue;
                 }
 
-                if (shim == ShimStatus.Dead && RunningShim.KillOrphans(ShimFiles.For(runsDirectory, run.Id)))
+                if (shim == ShimStatus.Dead)
                 {
-                    Log.OrphanKilled(logger, run.Id, run.Job);
-                    reason = ShimProcess.SupervisorDied;
+                    var (started, killed) = RunningShim.KillOrphans(ShimFiles.For(runsDirectory, run.Id));
+                    if (killed)
+                    {
+                        Log.OrphanKilled(logger, run.Id, run.Job);
+                    }
+
+                    if (started)
+                    {
+                        reason = ShimProcess.SupervisorDied;
+                    }
                 }
             }
 

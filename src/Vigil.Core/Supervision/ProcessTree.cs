@@ -80,15 +80,24 @@ internal sealed unsafe class ProcessTree
                 break;
             }
 
+            // Each pid is checked against its start time just before it is signalled: one that
+            // exited since its environment was read may be another process's now.
             foreach (var process in alive)
             {
-                found.Add((process.Pid, process.StartTime));
-                Libc.kill(process.Pid, Libc.SigStop);
+                if (ProcStat.Read(process.Pid)?.StartTime == process.StartTime)
+                {
+                    found.Add((process.Pid, process.StartTime));
+                    Libc.kill(process.Pid, Libc.SigStop);
+                }
             }
 
             foreach (var process in alive)
             {
-                Libc.kill(process.Pid, Libc.SigKill);
+                // A stopped process cannot exit by itself, so its pid is still its own.
+                if (found.Contains((process.Pid, process.StartTime)))
+                {
+                    Libc.kill(process.Pid, Libc.SigKill);
+                }
             }
 
             Thread.Sleep(Math.Min(round + 1, 10));

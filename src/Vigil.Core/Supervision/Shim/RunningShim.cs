@@ -151,7 +151,7 @@ internal sealed class RunningShim : IRunningAction
         }
 
         // The shim died without recording an outcome: never leave its command running unseen.
-        KillOrphans(_files);
+        _ = KillOrphans(_files);
         return new ActionResult { Success = false, Interrupted = true, Reason = ShimProcess.SupervisorDied, Output = OutputTail };
     }
 
@@ -159,16 +159,19 @@ internal sealed class RunningShim : IRunningAction
     /// Kills what is left of the command of a run whose shim is gone: its tree as <c>state.json</c>
     /// recorded it, and any process carrying the run's result file in its environment (the shim may
     /// have died after starting the command and before recording it). Nothing after a reboot: the
-    /// command died with the machine, and its pid may be another's now. Returns whether the shim got
-    /// as far as starting the command, as far as can be told: it recorded it, a process of it was
-    /// found, or the shim had taken (and deleted) its spec, which it does just before the start.
+    /// command died with the machine, and its pid may be another's now.
     /// </summary>
-    public static bool KillOrphans(ShimFiles files)
+    /// <returns>
+    /// Whether the shim got as far as starting the command, as far as can be told (it recorded it, a
+    /// process of it was found, or the shim had taken and deleted its spec, which it does just before
+    /// the start); and whether anything was left to kill.
+    /// </returns>
+    public static (bool CommandStarted, bool Killed) KillOrphans(ShimFiles files)
     {
         var state = ShimState.Read(files.State);
         if (state is not null && state.BootId is not null && state.BootId != ShimState.CurrentBootId())
         {
-            return true;
+            return (true, false);
         }
 
         if (state is not null)
@@ -176,7 +179,10 @@ internal sealed class RunningShim : IRunningAction
             ProcessTree.Adopt(state.ChildPid, state.ChildStartTime).KillAll();
         }
 
-        var strays = ProcessTree.KillCarrying(RunContext.ResultFileVariable + "=" + (state?.ResultFile ?? files.ResultFile));
-        return state is not null || strays > 0 || !File.Exists(files.Spec);
+        // The path exactly as the command's environment has it: absolute (Supervisor), whatever
+        // form the runs directory was given in.
+        var resultFile = state?.ResultFile ?? Path.GetFullPath(files.ResultFile);
+        var strays = ProcessTree.KillCarrying(RunContext.ResultFileVariable + "=" + resultFile);
+        return (state is not null || strays > 0 || !File.Exists(files.Spec), state is not null || strays > 0);
     }
 }

@@ -64,7 +64,7 @@ public sealed class OrphanKillTests : IDisposable
         var otherName = Start("exec sleep 300", ("NOT_VIGIL_RESULT_FILE", files.ResultFile));
         Assert.True(TestRuns.IsRunning(escaped, TestRuns.Stat(escaped).StartTime));
 
-        Assert.True(RunningShim.KillOrphans(files));
+        Assert.Equal((true, true), RunningShim.KillOrphans(files));
 
         Assert.True(command.WaitForExit(TestRuns.Patience));
         Assert.False(ProcStat.Read(escaped) is { IsGone: false }, "the command's escaped child still runs");
@@ -77,7 +77,7 @@ public sealed class OrphanKillTests : IDisposable
     {
         var files = Files();
         File.WriteAllText(files.Spec, "{}");
-        Assert.False(RunningShim.KillOrphans(files));
+        Assert.Equal((false, false), RunningShim.KillOrphans(files));
     }
 
     [Fact]
@@ -85,6 +85,6 @@ public sealed class OrphanKillTests : IDisposable
     {
         // The shim deletes its spec just before it starts the command: it died there, or the command
         // died with it (a write to the shim's closed pipe).
-        Assert.True(RunningShim.KillOrphans(Files()));
+        Assert.Equal((true, false), RunningShim.KillOrphans(Files()));
     }
 }
