@@ -97,6 +97,9 @@ public sealed class TimeoutTests : IAsyncLifetime
         var run = await quiet.NextAsync();
         run.Say("hello");
 
+        // The supervisor arms its idle check for 10 s after the last output. Moving the clock before
+        // it did would let it read the output of second 8 and arm for second 18 straight away.
+        await _harness.Clock.WaitForTimerAsync(Start.AddSeconds(10), EngineHarness.Patience);
         _harness.Clock.AdvanceTo(Start.AddSeconds(8));
         run.Say("still here");
         await _harness.AdvanceToTimerAsync(Start.AddSeconds(10));
