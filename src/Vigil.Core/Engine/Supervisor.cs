@@ -29,6 +29,9 @@ internal sealed class Supervisor(
 {
     private readonly ConcurrentDictionary<long, ActiveRun> _active = new();
 
+    // Absolute once: a run's result file is handed to its command, whatever its working directory.
+    private readonly string _runsDirectory = Path.GetFullPath(options.RunsDirectory);
+
     // Active runs per job, kept beside _active so that the start path asks in O(1) instead of
     // walking every active run for every pending one.
     private readonly Dictionary<string, int> _perJob = new(StringComparer.Ordinal);
@@ -118,7 +121,7 @@ internal sealed class Supervisor(
             RunId = run.Id,
             Resumed = run.Resumed,
             Session = run.Session,
-            ResultFile = Path.GetFullPath(Path.Combine(options.RunsDirectory, run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "result.json")),
+            ResultFile = ShimFiles.For(_runsDirectory, run.Id).ResultFile,
         };
 
         try
